@@ -1,0 +1,6 @@
+import sys
+
+from canvasdraw.cli import main
+
+if __name__ == "__main__":  # the guard matters: rollout workers are spawned processes
+    sys.exit(main())

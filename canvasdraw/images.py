@@ -1,0 +1,31 @@
+"""Pictures for people: PNG encoding and contact sheets of states."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+
+
+def png_bytes(rgb: np.ndarray) -> bytes:
+    """(H, W, 3) or (H, W) float in [0, 1] -> PNG file contents."""
+    pixels = np.round(np.clip(rgb, 0, 1) * 255).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels.squeeze()).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def grid(tiles: list[np.ndarray], columns: int, pad: int = 2, fill: float = 0.5,
+         min_tile: int = 64) -> np.ndarray:
+    """Lays equal-sized (h, w, 3) tiles out in rows of `columns`, upscaled (nearest) so each
+    tile is at least `min_tile` px tall; returns one (H, W, 3) float image."""
+    scale = max(1, -(-min_tile // tiles[0].shape[0]))
+    tiles = [np.kron(t, np.ones((scale, scale, 1), t.dtype)) for t in tiles]
+    h, w, c = tiles[0].shape
+    rows = -(-len(tiles) // columns)
+    sheet = np.full((rows * (h + pad) + pad, columns * (w + pad) + pad, c), fill, np.float32)
+    for i, tile in enumerate(tiles):
+        r, col = divmod(i, columns)
+        sheet[pad + r * (h + pad):pad + r * (h + pad) + h, pad + col * (w + pad):pad + col * (w + pad) + w] = tile
+    return sheet

@@ -1,0 +1,48 @@
+"""Filled axis-aligned rectangles in LAB colour, `over` compositing (paper §4.3, floorplans).
+
+Action: two opposite corners (x0, y0), (x1, y1) as fractions of the canvas, in any order, and a
+normalised LAB colour. Rectangles are opaque; edges at fractional pixels are anti-aliased.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from canvasdraw import svg
+from canvasdraw.color import LAB_SPEC, LabRenderer, lab_to_hex
+from canvasdraw.raster import CoverageRaster
+from canvasdraw.renderer import ActionParam, Renderer
+
+def _box(action, size: int) -> tuple[float, float, float, float]:
+    """Pixel-space (left, top, width, height) of a rectangle action."""
+    x0, y0, x1, y1 = (float(v) * size for v in action[:4])
+    return min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)
+
+
+class RectanglesRenderer(LabRenderer, Renderer):
+    """Opaque filled rectangles; state (S, S, 3) normalised LAB on black."""
+
+    name = "rectangles"
+    version = 1
+    action_spec = (
+        ActionParam("x0", "first corner x"),
+        ActionParam("y0", "first corner y"),
+        ActionParam("x1", "opposite corner x"),
+        ActionParam("y1", "opposite corner y"),
+    ) + LAB_SPEC
+
+    def __init__(self):
+        self._raster = CoverageRaster()
+
+    def layer(self, action, size):
+        box = _box(action, size)
+        coverage = self._raster.draw(size, lambda ctx: (ctx.rectangle(*box), ctx.fill()))
+        return self.lab_layer(coverage, action[4:7])
+
+    def to_svg(self, actions, size):
+        elements = []
+        for action in np.asarray(actions).reshape(-1, self.action_dim):
+            x, y, w, h = (svg.num(v) for v in _box(action, size))
+            elements.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" '
+                            f'fill="{lab_to_hex(action[4:7])}"/>')
+        return svg.document(size, elements)

@@ -1,0 +1,36 @@
+"""A third-party renderer, registered through a (faked) entry point, works everywhere."""
+
+import json
+
+import numpy as np
+
+from canvasdraw import load_renderer
+from canvasdraw.cli import main
+from canvasdraw.rollouts import RolloutSpec, batches, render_transitions
+from canvasdraw.testing import check_renderer
+
+
+def test_plugin_passes_conformance(dots_plugin):
+    assert check_renderer(load_renderer(dots_plugin))[64] >= 0.97
+
+
+def test_plugin_is_listed(dots_plugin, capsys):
+    assert main(["renderers"]) == 0
+    assert any(line.startswith("dots ") for line in capsys.readouterr().out.splitlines())
+
+
+def test_plugin_runs_through_rollouts_in_worker_processes(dots_plugin):
+    spec = RolloutSpec(load_renderer(dots_plugin), 16, seed=2, episode_length=4)
+    got = next(batches(spec, batch_size=8, num_batches=1, workers=1))
+    expected = render_transitions(spec, 0, 8)
+    assert np.array_equal(got["next_state"], expected["next_state"])
+    assert got["next_state"].sum() > 0
+
+
+def test_plugin_renders_through_the_cli(dots_plugin, tmp_path):
+    (tmp_path / "a.json").write_text(json.dumps([[0.5, 0.5, 0.5]]))
+    png = tmp_path / "d.png"
+    assert main(["render", str(tmp_path / "a.json"), "--renderer", "dots", "--size", "32",
+                 "--png", str(png), "--svg", str(tmp_path / "d.svg")]) == 0
+    assert "<circle" in (tmp_path / "d.svg").read_text()
+    assert png.stat().st_size > 0

@@ -1,0 +1,109 @@
+import numpy as np
+import pytest
+
+from canvasdraw import load_renderer, registry
+from canvasdraw.color import BLACK_LAB, lab_to_rgb
+from canvasdraw.renderer import ActionError, UserError, validate_actions
+from canvasdraw.testing import check_renderer
+
+BUILT_IN = ["bezier", "bezier_color", "rectangles", "prisms"]
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_built_in_renderers_conform(name):
+    ious = check_renderer(load_renderer(name), sizes=(16, 37, 64, 256))
+    assert all(iou >= 0.97 for iou in ious.values()), ious
+
+
+def test_built_ins_are_registered_through_the_entry_point_group():
+    found = registry.entry_points()
+    assert set(BUILT_IN) <= set(found)
+    for name in BUILT_IN:
+        assert found[name].dist.name == "canvasdraw"
+        assert found[name].value.startswith("renderers.")
+
+
+def test_conformance_kit_catches_a_broken_renderer():
+    class Impure(type(load_renderer("bezier"))):
+        def step(self, state, action):
+            state[0, 0, 0] = 1.0  # modifies its input
+            return super().step(state, action)
+
+    with pytest.raises(AssertionError, match="modified its inputs"):
+        check_renderer(Impure(), sizes=(16,))
+
+
+def test_bezier_straight_stroke_covers_its_line_only():
+    r = load_renderer("bezier")
+    # Horizontal stroke from (8, 32) to (56, 32) at 64 px, thinnest width (0.64 px).
+    state = r.render(np.array([[0.125, 0.5, 0.5, 0.5, 0.875, 0.5, 0.0]]), 64)[..., 0]
+    assert state[31:33, 10:54].max(axis=0).min() > 0.25  # every column along the line has ink
+    assert state[:29].max() == 0 and state[36:].max() == 0
+    thick = r.render(np.array([[0.125, 0.5, 0.5, 0.5, 0.875, 0.5, 1.0]]), 64)[..., 0]
+    assert 9 <= (thick[:, 32] > 0.5).sum() <= 11  # width 0.15 * 64 = 9.6 px
+
+
+def test_bezier_max_composite_keeps_old_ink():
+    r = load_renderer("bezier")
+    a, b = [0.1, 0.1, 0.5, 0.1, 0.9, 0.1, 0.5], [0.1, 0.9, 0.5, 0.9, 0.9, 0.9, 0.5]
+    both = r.render(np.array([a, b]), 32)
+    assert np.array_equal(both, np.maximum(r.render(np.array([a]), 32), r.render(np.array([b]), 32)))
+
+
+def test_rectangle_fills_exact_pixels_with_its_colour():
+    r = load_renderer("rectangles")
+    lab = np.array([0.6, 0.2, 0.8], np.float32)
+    state = r.render(np.array([[0.75, 0.75, 0.25, 0.25, *lab]]), 32)  # corners in either order
+    assert np.allclose(state[8:24, 8:24], lab)
+    assert np.allclose(state[:8], BLACK_LAB) and np.allclose(state[24:], BLACK_LAB)
+    # A later rectangle covers an earlier one (over compositing, alpha 1).
+    red = np.array([0.5, 0.9, 0.7], np.float32)
+    state = r.render(np.array([[0.75, 0.75, 0.25, 0.25, *lab], [0, 0, 0.5, 0.5, *red]]), 32)
+    assert np.allclose(state[8:16, 8:16], red) and np.allclose(state[16:24, 16:24], lab)
+
+
+def test_prism_views_follow_the_documented_layout():
+    r = load_renderer("prisms")
+    lab = np.array([0.7, 0.3, 0.3], np.float32)
+    # Box x in [0, .5], y in [.5, 1], z in [.25, .75] at 64 px: h = 32.
+    state = r.render(np.array([[0.0, 0.5, 0.25, 0.5, 1.0, 0.75, *lab]]), 64)
+    ink = ~np.all(np.isclose(state, BLACK_LAB), axis=-1)
+    expected = np.zeros((64, 64), bool)
+    expected[16:32, 0:16] = True     # front: x right, y down
+    expected[16:32, 40:56] = True    # side: z right (h + h·z), y down
+    expected[40:56, 0:16] = True     # top: x right, z down (h + h·z)
+    assert np.array_equal(ink, expected)
+
+
+def test_lab_conversion_of_reference_colours():
+    assert np.allclose(lab_to_rgb(BLACK_LAB), 0, atol=1e-3)
+    assert np.allclose(lab_to_rgb(np.array([1.0, 128 / 255, 128 / 255])), 1, atol=2e-3)
+    red = lab_to_rgb(np.array([53.24 / 100, (80.09 + 128) / 255, (67.20 + 128) / 255]))
+    assert np.allclose(red, [1, 0, 0], atol=5e-3)
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([[0.1] * 6], "row 0: expected 7 values"),
+    ([[0.1] * 7, [0.1] * 7 + [0.2]], "row 1: expected 7 values"),
+    ([[0.1] * 6 + [1.5]], "row 0: thickness=1.5 is outside"),
+    ([[-0.1] + [0.1] * 6], "row 0: x0=-0.1 is outside"),
+    ([[float("nan")] + [0.1] * 6], "row 0: x0 is nan"),
+    ([[0.1] * 6 + [float("inf")]], "row 0: thickness is inf"),
+    ([[0.1] * 6 + ["a"]], "row 0: thickness is not a number"),
+    ([0.5], "row 0: expected 7 values"),
+    ({"a": 1}, "must be a list"),
+])
+def test_bad_action_rows_are_named(rows, message):
+    with pytest.raises(ActionError, match=message):
+        validate_actions(load_renderer("bezier"), rows)
+
+
+def test_unknown_renderer_lists_installed_ones():
+    with pytest.raises(UserError, match=r"unknown renderer 'nope'; installed: .*bezier.*rectangles"):
+        load_renderer("nope")
+
+
+@pytest.mark.parametrize("size", [8, 15, 1025, 2.5])
+def test_sizes_outside_range_are_refused(size):
+    with pytest.raises(UserError, match="size must be"):
+        load_renderer("bezier").blank(size)
