@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--episode-length", type=int, default=8, help="actions before reset to x_0 (default 8)")
     p.add_argument("--workers", type=int, default=2, help="render processes (default 2; 0 = in-process)")
-    p.add_argument("--shard-size", type=int, default=4096, help="transitions per shard (default 4096)")
+    p.add_argument("--shard-size", type=int, default=4096, help="transitions per shard, rounded down to whole episodes (default 4096)")
     p.set_defaults(run=_cmd_rollouts)
     return parser
 

@@ -3,7 +3,8 @@
 Folder layout:
     meta.json                 renderer name/version/action names, size, seed, episode_length, num
     shard-00000.npz ...       arrays state (n, S, S, C), action (n, D), next_state (n, S, S, C),
-                              float32, uncompressed (2·S²·C·4 bytes per transition)
+                              float32, uncompressed (2·S²·C·4 bytes per transition); a shard
+                              holds whole episodes (shard_size rounded down to a multiple of L)
     contact_sheet.png         the first 16 transitions, each as [x_n | x_n+1]
 """
 
@@ -19,7 +20,7 @@ from tqdm import tqdm
 
 from canvasdraw import images
 from canvasdraw.files import new_folder
-from canvasdraw.rollouts import RolloutSpec, batches, render_transitions
+from canvasdraw.rollouts import RolloutSpec, batches, render_transitions, transitions
 
 
 def contact_sheet(spec: RolloutSpec, count: int = 16) -> np.ndarray:
@@ -37,14 +38,17 @@ def write_rollouts(spec: RolloutSpec, num: int, out_dir: str | Path, workers: in
     if num < 1:
         raise ValueError(f"num must be >= 1, got {num}")
     out_dir = Path(out_dir)
-    num_shards = -(-num // shard_size)
+    episodes_per_shard = max(1, shard_size // spec.episode_length)
+    per_shard = episodes_per_shard * spec.episode_length
+    num_shards = -(-num // per_shard)
     with new_folder(out_dir) as tmp:
-        stream = batches(spec, shard_size, num_shards, workers=workers if num_shards > 1 else 0)
-        with contextlib.closing(stream), tqdm(total=num, unit="transition", desc=f"rollouts {spec.renderer.name}") as bar:
+        stream = batches(spec, episodes_per_shard, num_shards, workers=workers if num_shards > 1 else 0)
+        with contextlib.closing(stream), tqdm(total=num, unit="transition",
+                                              desc=f"rollouts {spec.renderer.name}") as bar:
             for k, shard in enumerate(stream):
-                keep = min(shard_size, num - k * shard_size)
+                keep = min(per_shard, num - k * per_shard)
                 buffer = io.BytesIO()
-                np.savez(buffer, **{key: value[:keep] for key, value in shard.items()})
+                np.savez(buffer, **{key: value[:keep] for key, value in transitions(shard).items()})
                 (tmp / f"shard-{k:05d}.npz").write_bytes(buffer.getvalue())
                 bar.update(keep)
         (tmp / "contact_sheet.png").write_bytes(images.png_bytes(contact_sheet(spec, min(16, num))))

@@ -1,14 +1,17 @@
 """Rollouts (paper §3.2): a deterministic stream of transitions (x_n, y_n, x_n+1).
 
-Transition i of a stream with (seed, episode_length L) is step n = i mod L of episode
-e = i // L: episode e starts from x_0 = blank(size) and draws L actions sampled from the
-renderer's prior with `np.random.default_rng((seed, e))`. So every transition is a pure
-function of (renderer, size, seed, L, i), whatever the worker count or host count.
+Episode e of a stream with (seed, episode_length L) starts from x_0 = blank(size) and draws L
+actions sampled from the renderer's prior with `np.random.default_rng((seed, e))`; transition i
+is step n = i mod L of episode i // L. Every transition is thus a pure function of
+(renderer, size, seed, L, i), whatever the worker or host count.
 
-The stream is cut into batches of B transitions; batch k holds transitions [kB, (k+1)B). Grain
-renders batches in worker processes. On multi-host runs each host renders only its own rows of
-every batch (host p of P: rows [pB/P, (p+1)B/P)), so the global stream is the same for any P.
-Tip: with B a multiple of L no episode is rendered twice.
+Batches travel in *episode form*, {"states": (E, L+1, S, S, C), "actions": (E, L, D)}: batch k
+holds episodes [kE, (k+1)E), i.e. transitions [kEL, (k+1)EL). `transitions` flattens a batch to
+x_n, y_n, x_n+1 (on NumPy or on device). This ships (L+1)/2L of the pixels that transition
+triples would, which matters: moving pixels between processes costs as much as drawing them.
+Grain renders batches in worker processes. On multi-host runs each host renders only its own
+episodes of every batch (host p of P: episodes [pE/P, (p+1)E/P) of it), so the global stream is
+the same for any P.
 """
 
 from __future__ import annotations
@@ -43,56 +46,65 @@ def episode_actions(spec: RolloutSpec, episode: int, steps: int | None = None) -
     return np.stack([spec.renderer.sample_action(rng) for _ in range(count)])
 
 
+def render_episodes(spec: RolloutSpec, first: int, count: int) -> dict[str, np.ndarray]:
+    """Episodes [first, first + count) as {"states": (count, L+1, S, S, C), "actions": (count, L, D)}."""
+    r, length = spec.renderer, spec.episode_length
+    states = np.empty((count, length + 1, spec.size, spec.size, r.channels), np.float32)
+    actions = np.empty((count, length, r.action_dim), np.float32)
+    for e in range(count):
+        actions[e] = episode_actions(spec, first + e)
+        states[e, 0] = r.blank(spec.size)
+        for n in range(length):
+            states[e, n + 1] = r.step(states[e, n], actions[e, n])
+    return {"states": states, "actions": actions}
+
+
+def transitions(batch: dict) -> dict:
+    """Episode-form batch -> {"state", "action", "next_state"} with E·L rows, in stream order.
+
+    Works on NumPy and jax.numpy arrays alike (plain slicing and reshapes)."""
+    states, actions = batch["states"], batch["actions"]
+    pixels = states.shape[2:]
+    return {"state": states[:, :-1].reshape((-1,) + pixels),
+            "action": actions.reshape((-1, actions.shape[-1])),
+            "next_state": states[:, 1:].reshape((-1,) + pixels)}
+
+
 def render_transitions(spec: RolloutSpec, start: int, stop: int) -> dict[str, np.ndarray]:
-    """Transitions [start, stop) as {"state": (N, S, S, C), "action": (N, D), "next_state": ...}."""
-    r, size, length = spec.renderer, spec.size, spec.episode_length
-    count = stop - start
-    out = {
-        "state": np.empty((count, size, size, r.channels), np.float32),
-        "action": np.empty((count, r.action_dim), np.float32),
-        "next_state": np.empty((count, size, size, r.channels), np.float32),
-    }
-    i = start
-    while i < stop:
-        episode, first = divmod(i, length)
-        last = min(length, first + stop - i)  # steps of this episode needed: [first, last)
-        actions = episode_actions(spec, episode, last)
-        state = r.blank(size)
-        for n in range(last):
-            nxt = r.step(state, actions[n])
-            if n >= first:
-                row = i - start + n - first
-                out["state"][row], out["action"][row], out["next_state"][row] = state, actions[n], nxt
-            state = nxt
-        i += last - first
-    return out
+    """Transitions [start, stop) of the stream as {"state", "action", "next_state"} arrays."""
+    length = spec.episode_length
+    first = start // length
+    rows = transitions(render_episodes(spec, first, -(-stop // length) - first))
+    return {key: value[start - first * length:stop - first * length] for key, value in rows.items()}
 
 
 class RenderBatch(grain.transforms.Map):
-    """Grain transform: batch index k -> this host's rows of batch k (see module docstring)."""
+    """Grain transform: batch index k -> this host's episodes of batch k (see module docstring)."""
 
-    def __init__(self, spec: RolloutSpec, batch_size: int, shard_index: int = 0, shard_count: int = 1):
-        if batch_size % shard_count:
-            raise ValueError(f"batch size {batch_size} is not divisible by {shard_count} hosts")
-        self.spec, self.batch_size = spec, batch_size
-        self.rows = batch_size // shard_count
-        self.offset = shard_index * self.rows
+    def __init__(self, spec: RolloutSpec, episodes_per_batch: int, shard_index: int = 0,
+                 shard_count: int = 1):
+        if episodes_per_batch % shard_count:
+            raise ValueError(f"{episodes_per_batch} episodes per batch are not divisible by "
+                             f"{shard_count} hosts")
+        self.spec, self.episodes_per_batch = spec, episodes_per_batch
+        self.count = episodes_per_batch // shard_count
+        self.offset = shard_index * self.count
 
     def map(self, k: int) -> dict[str, np.ndarray]:
-        start = k * self.batch_size + self.offset
-        return render_transitions(self.spec, start, start + self.rows)
+        return render_episodes(self.spec, k * self.episodes_per_batch + self.offset, self.count)
 
 
-def batches(spec: RolloutSpec, batch_size: int, num_batches: int, start_batch: int = 0,
+def batches(spec: RolloutSpec, episodes_per_batch: int, num_batches: int, start_batch: int = 0,
             workers: int = 0, shard_index: int = 0, shard_count: int = 1, buffer_per_worker: int = 4):
     """An iterator over batches [start_batch, start_batch + num_batches) of the stream.
 
-    Each item is a dict of NumPy arrays with a leading axis of batch_size // shard_count.
+    Each item is an episode-form dict of NumPy arrays with episodes_per_batch // shard_count
+    episodes (see `transitions`).
     `workers` = 0 renders in this process; > 0 uses that many Grain worker processes.
     Resuming training at batch k is `start_batch=k`.
     """
     dataset = grain.MapDataset.range(start_batch, start_batch + num_batches)
-    dataset = dataset.map(RenderBatch(spec, batch_size, shard_index, shard_count))
+    dataset = dataset.map(RenderBatch(spec, episodes_per_batch, shard_index, shard_count))
     # One render thread per process: Cairo strokes are too short for threads to beat the GIL.
     dataset = dataset.to_iter_dataset(grain.ReadOptions(num_threads=1, prefetch_buffer_size=2))
     if workers > 0:
@@ -111,9 +123,9 @@ def _mark_absl_flags_parsed():
         flags.FLAGS.mark_as_parsed()
 
 
-def host_batches(spec: RolloutSpec, batch_size: int, num_batches: int, **kwargs):
-    """`batches` for this JAX process: host p of P renders its own rows of each global batch."""
+def host_batches(spec: RolloutSpec, episodes_per_batch: int, num_batches: int, **kwargs):
+    """`batches` for this JAX process: host p of P renders its own episodes of each batch."""
     import jax
 
-    return batches(spec, batch_size, num_batches, shard_index=jax.process_index(),
+    return batches(spec, episodes_per_batch, num_batches, shard_index=jax.process_index(),
                    shard_count=jax.process_count(), **kwargs)

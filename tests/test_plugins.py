@@ -6,7 +6,7 @@ import numpy as np
 
 from canvasdraw import load_renderer
 from canvasdraw.cli import main
-from canvasdraw.rollouts import RolloutSpec, batches, render_transitions
+from canvasdraw.rollouts import RolloutSpec, batches, render_transitions, transitions
 from canvasdraw.testing import check_renderer
 
 
@@ -21,7 +21,7 @@ def test_plugin_is_listed(dots_plugin, capsys):
 
 def test_plugin_runs_through_rollouts_in_worker_processes(dots_plugin):
     spec = RolloutSpec(load_renderer(dots_plugin), 16, seed=2, episode_length=4)
-    got = next(batches(spec, batch_size=8, num_batches=1, workers=1))
+    got = transitions(next(batches(spec, episodes_per_batch=2, num_batches=1, workers=1)))
     expected = render_transitions(spec, 0, 8)
     assert np.array_equal(got["next_state"], expected["next_state"])
     assert got["next_state"].sum() > 0

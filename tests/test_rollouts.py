@@ -6,7 +6,7 @@ from PIL import Image
 
 from canvasdraw import load_renderer
 from canvasdraw.rollout_files import write_rollouts
-from canvasdraw.rollouts import RolloutSpec, batches, episode_actions, render_transitions
+from canvasdraw.rollouts import RolloutSpec, batches, episode_actions, render_transitions, transitions
 
 
 def _transition_from_scratch(spec, i):
@@ -49,16 +49,18 @@ def test_seeds_give_different_streams():
 
 def test_stream_is_identical_across_worker_counts_and_hosts():
     spec = RolloutSpec(load_renderer("bezier"), 16, seed=1, episode_length=3)
-    serial = list(batches(spec, batch_size=8, num_batches=4, start_batch=2, workers=0))
-    parallel = list(batches(spec, batch_size=8, num_batches=4, start_batch=2, workers=2))
-    hosts = [list(batches(spec, 8, 4, start_batch=2, shard_index=p, shard_count=2)) for p in (0, 1)]
-    assert len(serial) == len(parallel) == 4
-    for k in range(4):
-        direct = render_transitions(spec, (2 + k) * 8, (3 + k) * 8)
-        for key in direct:
-            assert np.array_equal(serial[k][key], direct[key])
-            assert np.array_equal(parallel[k][key], direct[key])
-            assert np.array_equal(np.concatenate([hosts[0][k][key], hosts[1][k][key]]), direct[key])
+    serial = list(batches(spec, episodes_per_batch=4, num_batches=3, start_batch=2, workers=0))
+    parallel = list(batches(spec, episodes_per_batch=4, num_batches=3, start_batch=2, workers=2))
+    hosts = [list(batches(spec, 4, 3, start_batch=2, shard_index=p, shard_count=2)) for p in (0, 1)]
+    assert len(serial) == len(parallel) == 3
+    for k in range(3):
+        assert serial[k]["states"].shape == (4, 4, 16, 16, 1)
+        direct = render_transitions(spec, (2 + k) * 12, (3 + k) * 12)
+        for got in (serial[k], parallel[k], {key: np.concatenate([hosts[0][k][key], hosts[1][k][key]])
+                                             for key in ("states", "actions")}):
+            flat = transitions(got)
+            for key in direct:
+                assert np.array_equal(flat[key], direct[key]), key
 
 
 def test_uneven_host_split_is_refused():

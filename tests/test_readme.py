@@ -1,0 +1,31 @@
+"""The README's renderer example is real code: it passes the conformance kit."""
+
+import re
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from canvasdraw.testing import check_renderer
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_renderer_example_conforms(monkeypatch):
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    example = next(b for b in blocks if "class Dots" in b)
+    module = types.ModuleType("readme_example")  # importable by name, so pickling works
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(compile(example, "README.md", "exec"), module.__dict__)
+    assert check_renderer(module.Dots())[64] >= 0.97
+
+
+def test_readme_commands_match_the_cli():
+    text = README.read_text()
+    assert "pip install '.[test]' && python -m pytest -q" in text
+    ci = (README.parent / ".ci" / "run").read_text()
+    assert "pip install --quiet '.[test]' && python -m pytest -q" in ci
+    with pytest.raises(SystemExit):
+        from canvasdraw.cli import main
+        main(["render", "--help"])
