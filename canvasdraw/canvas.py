@@ -99,7 +99,8 @@ class Canvas(nnx.Module):
         self.dense2 = nnx.Linear(spec.hidden, spec.coarse * spec.coarse * w[0], rngs=rngs)
         if spec.form == "state":
             # Strided encoder of the state down to the coarse map, joined by concatenation.
-            self.encoder = nnx.List([nnx.Conv(spec.channels if i == 0 else w[-i], w[-i - 1], (3, 3),
+            # Channels C -> w[-2] -> ... -> w[0], halving the resolution each time.
+            self.encoder = nnx.List([nnx.Conv(spec.channels if i == 0 else w[-1 - i], w[-2 - i], (3, 3),
                                               strides=2, rngs=rngs) for i in range(len(w) - 1)])
             self.join = nnx.Conv(2 * w[0], w[0], (1, 1), rngs=rngs)
         self.coarse_blocks = nnx.List([ResBlock(w[0], rngs=rngs) for _ in range(2)])

@@ -50,6 +50,35 @@ def _cmd_rollouts(args) -> int:
     return 0
 
 
+def _cmd_train_canvas(args) -> int:
+    from canvasdraw.canvas_train import train_and_evaluate
+    from canvasdraw.configs import load_config
+
+    if args.distributed:
+        import jax
+
+        jax.distributed.initialize()  # coordinator/process ids from the environment
+    config = load_config(args.config, args.overrides)
+    result = train_and_evaluate(config, args.workdir)
+    _print_eval(result)
+    return 0
+
+
+def _cmd_eval_canvas(args) -> int:
+    from canvasdraw.canvas_train import evaluate, load_canvas
+    from canvasdraw.registry import load_renderer
+
+    model = load_canvas(args.workdir)
+    _print_eval(evaluate(model, load_renderer(model.spec.renderer), args.episodes))
+    return 0
+
+
+def _print_eval(result: dict) -> None:
+    print("| metric | value |\n|---|---|")
+    for key, value in result.items():
+        print(f"| {key} | {value:.5f} |")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="canvasdraw", description="Turn pixel images into sequences of drawing actions.")
@@ -77,11 +106,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=2, help="render processes (default 2; 0 = in-process)")
     p.add_argument("--shard-size", type=int, default=4096, help="transitions per shard, rounded down to whole episodes (default 4096)")
     p.set_defaults(run=_cmd_rollouts)
+
+    p = commands.add_parser("train-canvas", help="train a canvas network on rollouts (resumes from --workdir)")
+    p.add_argument("--config", required=True, help="configs/NAME.py[:variant]")
+    p.add_argument("--workdir", required=True, help="run folder: checkpoints, logs, images")
+    p.add_argument("--distributed", action="store_true",
+                   help="multi-host: call jax.distributed.initialize() (settings from the environment)")
+    p.set_defaults(run=_cmd_train_canvas)
+
+    p = commands.add_parser("eval-canvas", help="held-out fidelity of a trained canvas vs the real renderer")
+    p.add_argument("--workdir", required=True)
+    p.add_argument("--episodes", type=int, default=256, help="held-out episodes of 10 actions (default 256)")
+    p.set_defaults(run=_cmd_eval_canvas)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    overrides = [a[len("--config."):] for a in argv if a.startswith("--config.")]
+    args = build_parser().parse_args([a for a in argv if not a.startswith("--config.")])
+    args.overrides = overrides
     from canvasdraw.renderer import UserError
 
     try:
@@ -90,8 +134,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"canvasdraw {args.command}: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"canvasdraw {args.command}: interrupted", file=sys.stderr)
+        print(f"canvasdraw {args.command}: interrupted (training resumes from the last checkpoint)",
+              file=sys.stderr)
         return 130
+    except RuntimeError as err:
+        from canvasdraw.training import NonFiniteLossError
+
+        if not isinstance(err, NonFiniteLossError):
+            raise
+        print(f"canvasdraw {args.command}: error: {err}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,152 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import jax
+import numpy as np
+import pytest
+from flax import nnx
+
+from canvasdraw import load_renderer
+from canvasdraw.canvas import Canvas, next_state, spec_for
+from canvasdraw.canvas_config import canvas_config
+from canvasdraw.canvas_train import load_canvas, train_and_evaluate
+from canvasdraw.cli import main
+from canvasdraw.renderer import UserError
+from canvasdraw.training import NonFiniteLossError
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.mark.parametrize("name, form, size", [("bezier", "action", 16), ("bezier", "state", 32),
+                                              ("rectangles", "action", 32), ("prisms", "state", 16)])
+def test_canvas_shapes_and_ranges(name, form, size):
+    r = load_renderer(name)
+    widths = (16, 8) if size == 16 else (16, 8, 8)
+    spec = spec_for(r, size, form=form, widths=widths, hidden=16)
+    model = Canvas(spec, rngs=nnx.Rngs(0))
+    states = np.stack([r.blank(size)] * 3)
+    actions = np.random.default_rng(0).random((3, r.action_dim), np.float32)
+    logits = model(states, actions)
+    assert logits.shape == (3, size, size, r.layer_channels)
+    pred = next_state(spec, states, logits)
+    assert pred.shape == states.shape and float(pred.min()) >= 0 and float(pred.max()) <= 1
+
+
+def test_bad_canvas_geometry_is_refused():
+    with pytest.raises(ValueError, match="needs coarse"):
+        spec_for(load_renderer("bezier"), 48)
+
+
+def _metrics(workdir):
+    return [json.loads(line) for line in open(os.path.join(workdir, "metrics.jsonl"))]
+
+
+def test_smoke_training_lowers_loss_and_resumes(tmp_path):
+    config = canvas_config("bezier", "smoke")
+    config.steps = 12
+    workdir = str(tmp_path / "run")
+    first = train_and_evaluate(config, workdir)
+    losses = [m["train/bce"] for m in _metrics(workdir) if "train/bce" in m]
+    assert losses[-1] < losses[0]
+    assert first["single_mse"] < first["black_mse"] + 0.05
+    assert set(first) >= {"single_mse", "single_l1", "seq4_mse", "seq10_mse", "black_mse"}
+    assert any(name.endswith(".png") for name in os.listdir(tmp_path / "run" / "images"))
+    # Resume: a longer schedule continues from step 12, not from 0.
+    config.steps = 14
+    train_and_evaluate(config, workdir)
+    steps = [m["step"] for m in _metrics(workdir) if "train/bce" in m]
+    assert steps[-2:] == [12, 14] and steps.count(2) == 1
+    assert load_canvas(workdir).spec.size == 16
+
+
+def test_workdir_of_another_renderer_is_refused(tmp_path):
+    train_and_evaluate(canvas_config("bezier", "smoke"), str(tmp_path / "run"))
+    with pytest.raises(UserError, match="canvas.renderer: checkpoint has 'bezier', this run wants 'rectangles'"):
+        train_and_evaluate(canvas_config("rectangles", "smoke"), str(tmp_path / "run"))
+    with pytest.raises(UserError, match="trained for renderer bezier v1, not rectangles v1"):
+        load_canvas(str(tmp_path / "run"), load_renderer("rectangles"))
+
+
+def test_missing_or_corrupt_workdir(tmp_path, capsys):
+    assert main(["eval-canvas", "--workdir", str(tmp_path / "nothing")]) == 2
+    assert "not a canvas workdir" in capsys.readouterr().err
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "run.json").write_text("{not json")
+    with pytest.raises(UserError, match="unreadable or corrupt"):
+        train_and_evaluate(canvas_config("bezier", "smoke"), str(tmp_path / "bad"))
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("x")
+    with pytest.raises(UserError, match="not a canvasdraw workdir"):
+        train_and_evaluate(canvas_config("bezier", "smoke"), str(tmp_path / "other"))
+
+
+def test_non_finite_loss_stops_with_the_step(tmp_path):
+    config = canvas_config("bezier", "smoke")
+    config.learning_rate = float("nan")
+    with pytest.raises(NonFiniteLossError, match=r"at step \d+"):
+        train_and_evaluate(config, str(tmp_path / "run"))
+
+
+def test_kill_during_training_leaves_a_checkpoint_to_resume(tmp_path):
+    workdir = tmp_path / "run"
+    cmd = [sys.executable, "-m", "canvasdraw", "train-canvas", "--config",
+           os.path.join(REPO, "configs", "canvas_bezier.py:smoke"), "--workdir", str(workdir),
+           "--config.steps=100000", "--config.checkpoint_every=1000000", "--config.eval_every=1000000"]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (workdir / "metrics.jsonl").exists():
+        time.sleep(0.5)
+    assert (workdir / "metrics.jsonl").exists(), proc.stderr.read() if proc.poll() is not None else ""
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    saved = sorted(int(p) for p in os.listdir(workdir / "checkpoints") if p.isdigit())
+    assert saved and saved[-1] >= 2  # only the interrupt could have written a checkpoint
+    config = canvas_config("bezier", "smoke")
+    config.steps = saved[-1] + 2
+    train_and_evaluate(config, str(workdir))
+    steps = [m["step"] for m in _metrics(workdir) if "train/bce" in m]
+    assert steps[-1] == saved[-1] + 2
+
+
+EIGHT_DEVICES = r"""
+import jax, numpy as np, optax
+from flax import nnx
+from canvasdraw import load_renderer
+from canvasdraw.canvas import Canvas, spec_for
+from canvasdraw.canvas_train import train_step
+from canvasdraw.rollouts import RolloutSpec, render_transitions
+from canvasdraw.training import data_mesh, replicate, shard_batch
+assert jax.device_count() == 8
+r = load_renderer("bezier")
+spec = spec_for(r, 16, widths=(16, 8), hidden=16)
+batch = render_transitions(RolloutSpec(r, 16, seed=4), 0, 16)
+def one_step(mesh):
+    model = Canvas(spec, rngs=nnx.Rngs(0))
+    opt = nnx.Optimizer(model, optax.adam(1e-3), wrt=nnx.Param)
+    if mesh is not None:
+        nnx.update(model, replicate(mesh, nnx.state(model)))
+        nnx.update(opt, replicate(mesh, nnx.state(opt)))
+        data = shard_batch(mesh, batch)
+        assert len(data["state"].sharding.device_set) == 8
+    else:
+        data = jax.device_put(batch, jax.devices()[0])
+    train_step(model, opt, data)
+    return jax.tree.map(np.asarray, nnx.state(model, nnx.Param))
+single, sharded = one_step(None), one_step(data_mesh())
+diff = max(float(np.max(np.abs(a - b))) for a, b in zip(jax.tree.leaves(single), jax.tree.leaves(sharded)))
+print("max param difference", diff)
+assert diff < 1e-5
+"""
+
+
+def test_sharded_step_on_8_devices_equals_single_device_step():
+    env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=8", JAX_PLATFORMS="cpu")
+    done = subprocess.run([sys.executable, "-c", EIGHT_DEVICES], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "max param difference" in done.stdout
