@@ -107,17 +107,24 @@ def build(config) -> tuple:
     return renderer, spec, {"kind": "canvas", "canvas": dataclasses.asdict(spec)}
 
 
-@contextlib.contextmanager
-def _sigterm_as_interrupt():
-    """`kill` (SIGTERM) stops training like Ctrl-C, so the last checkpoint gets written."""
-    def handler(signum, frame):
-        raise KeyboardInterrupt
+class _StopRequests:
+    """Turns Ctrl-C and `kill` (SIGINT, SIGTERM) into a flag the training loop checks after each
+    step, so it stops at a step boundary and writes its checkpoint. Raising from the handler
+    instead could land inside a library that swallows the exception."""
 
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    def __init__(self):
+        self.requested = False
+
+    def __enter__(self):
+        self._previous = {s: signal.signal(s, self._handle) for s in (signal.SIGINT, signal.SIGTERM)}
+        return self
+
+    def _handle(self, signum, frame):
+        self.requested = True
+
+    def __exit__(self, *exc):
+        for s, handler in self._previous.items():
+            signal.signal(s, handler)
 
 
 def train_and_evaluate(config, workdir) -> dict:
@@ -141,27 +148,25 @@ def train_and_evaluate(config, workdir) -> dict:
                           config.batch_size // config.episode_length, max(config.steps - step, 0),
                           start_batch=step, workers=config.workers)
     started, start_step = time.perf_counter(), step
-    try:
-        with _sigterm_as_interrupt(), contextlib.closing(stream), \
-                tqdm(total=config.steps, initial=step, desc=f"canvas {spec.renderer}", unit="step") as bar:
-            for batch in stream:
-                loss, mse = train_step(model, optimizer, shard_batch(mesh, transitions(batch)))
-                step += 1
-                bar.update()
-                if step % config.log_every == 0 or step == config.steps:
-                    check_finite(step, loss=loss)
-                    rate = (step - start_step) * config.batch_size / (time.perf_counter() - started)
-                    run.log(step, {"train/bce": loss, "train/mse": mse, "train/samples_per_s": rate})
-                    bar.set_postfix(bce=f"{float(loss):.4f}", mse=f"{float(mse):.4f}")
-                if step % config.checkpoint_every == 0:
-                    run.save(step, model, optimizer)
-                if step % config.eval_every == 0 or step == config.steps:
-                    run.log(step, {f"eval/{k}": v for k, v in evaluate(model, renderer, config.eval_episodes).items()})
-                    run.image(step, "real_canvas_diff", comparison_grid(model, renderer))
-    except KeyboardInterrupt:
-        run.save(step, model, optimizer)
-        run.close()
-        raise
+    with _StopRequests() as stop, contextlib.closing(stream), \
+            tqdm(total=config.steps, initial=step, desc=f"canvas {spec.renderer}", unit="step") as bar:
+        for batch in stream:
+            loss, mse = train_step(model, optimizer, shard_batch(mesh, transitions(batch)))
+            step += 1
+            bar.update()
+            if step % config.log_every == 0 or step == config.steps:
+                check_finite(step, loss=loss)
+                rate = (step - start_step) * config.batch_size / (time.perf_counter() - started)
+                run.log(step, {"train/bce": loss, "train/mse": mse, "train/samples_per_s": rate})
+                bar.set_postfix(bce=f"{float(loss):.4f}", mse=f"{float(mse):.4f}")
+            if step % config.checkpoint_every == 0 or stop.requested:
+                run.save(step, model, optimizer)
+            if stop.requested:
+                run.close()
+                raise KeyboardInterrupt
+            if step % config.eval_every == 0 or step == config.steps:
+                run.log(step, {f"eval/{k}": v for k, v in evaluate(model, renderer, config.eval_episodes).items()})
+                run.image(step, "real_canvas_diff", comparison_grid(model, renderer))
     if run.latest_step() != step:
         run.save(step, model, optimizer)
     result = evaluate(model, renderer, config.eval_episodes)

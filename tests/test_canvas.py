@@ -96,14 +96,16 @@ def test_kill_during_training_leaves_a_checkpoint_to_resume(tmp_path):
     cmd = [sys.executable, "-m", "canvasdraw", "train-canvas", "--config",
            os.path.join(REPO, "configs", "canvas_bezier.py:smoke"), "--workdir", str(workdir),
            "--config.steps=100000", "--config.checkpoint_every=1000000", "--config.eval_every=1000000"]
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log = open(tmp_path / "train.log", "w")  # a file, not a pipe: a full pipe would block the run
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 120
     while time.time() < deadline and not (workdir / "metrics.jsonl").exists():
         time.sleep(0.5)
-    assert (workdir / "metrics.jsonl").exists(), proc.stderr.read() if proc.poll() is not None else ""
+    assert (workdir / "metrics.jsonl").exists(), (tmp_path / "train.log").read_text()[-2000:]
     proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
+    proc.wait(timeout=120)
+    log.close()
+    assert proc.returncode == 130, (tmp_path / "train.log").read_text()[-2000:]
     saved = sorted(int(p) for p in os.listdir(workdir / "checkpoints") if p.isdigit())
     assert saved and saved[-1] >= 2  # only the interrupt could have written a checkpoint
     config = canvas_config("bezier", "smoke")
