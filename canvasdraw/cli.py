@@ -50,33 +50,75 @@ def _cmd_rollouts(args) -> int:
     return 0
 
 
+def _initialize_distributed(args) -> None:
+    if args.distributed:
+        import jax
+
+        # Unset values are detected from SLURM, Open MPI, Kubernetes or Cloud TPU environments.
+        jax.distributed.initialize(args.coordinator, args.num_processes, args.process_id)
+
+
 def _cmd_train_canvas(args) -> int:
     from canvasdraw.canvas_train import train_and_evaluate
     from canvasdraw.configs import load_config
 
-    if args.distributed:
-        import jax
-
-        jax.distributed.initialize()  # coordinator/process ids from the environment
+    _initialize_distributed(args)
     config = load_config(args.config, args.overrides)
     result = train_and_evaluate(config, args.workdir)
     _print_eval(result)
     return 0
 
 
+def _cmd_train_drawer(args) -> int:
+    from canvasdraw.configs import load_config
+    from canvasdraw.drawer_train import train_and_evaluate
+
+    _initialize_distributed(args)
+    _print_eval(train_and_evaluate(load_config(args.config, args.overrides), args.workdir))
+    return 0
+
+
+def _cmd_eval_drawer(args) -> int:
+    from canvasdraw.datasets import load_images
+    from canvasdraw.drawer_train import evaluate, restore_drawer
+
+    drawer, canvas, renderer = restore_drawer(args.workdir)
+    data = load_images(args.data, drawer.spec.size, args.split)
+    _print_eval(evaluate(drawer, canvas, renderer, data, args.limit))
+    return 0
+
+
 def _cmd_eval_canvas(args) -> int:
-    from canvasdraw.canvas_train import evaluate, load_canvas
+    from canvasdraw.canvas_train import evaluate
+    from canvasdraw.frozen import load_canvas
     from canvasdraw.registry import load_renderer
 
-    model = load_canvas(args.workdir)
-    _print_eval(evaluate(model, load_renderer(model.spec.renderer), args.episodes))
+    canvas = load_canvas(args.workdir)
+    _print_eval(evaluate(canvas, load_renderer(canvas.spec.renderer), args.episodes))
+    return 0
+
+
+def _cmd_export_canvas(args) -> int:
+    from canvasdraw.frozen import export_canvas, restore_canvas
+
+    size = export_canvas(restore_canvas(args.workdir), args.output)
+    print(f"wrote {args.output} ({size / 1e6:.2f} MB)")
     return 0
 
 
 def _print_eval(result: dict) -> None:
     print("| metric | value |\n|---|---|")
     for key, value in result.items():
-        print(f"| {key} | {value:.5f} |")
+        print(f"| {key} | {value if isinstance(value, int) else f'{value:.5f}'} |")
+
+
+def _add_distributed_arguments(p) -> None:
+    g = p.add_argument_group("multi-host (docs/multihost.md)")
+    g.add_argument("--distributed", action="store_true",
+                   help="call jax.distributed.initialize() before training; one process per host")
+    g.add_argument("--coordinator", help="HOST:PORT of process 0 (default: from the cluster environment)")
+    g.add_argument("--num-processes", type=int, help="number of processes (default: from the cluster)")
+    g.add_argument("--process-id", type=int, help="this process's index (default: from the cluster)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,14 +152,32 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("train-canvas", help="train a canvas network on rollouts (resumes from --workdir)")
     p.add_argument("--config", required=True, help="configs/NAME.py[:variant]")
     p.add_argument("--workdir", required=True, help="run folder: checkpoints, logs, images")
-    p.add_argument("--distributed", action="store_true",
-                   help="multi-host: call jax.distributed.initialize() (settings from the environment)")
+    _add_distributed_arguments(p)
     p.set_defaults(run=_cmd_train_canvas)
 
     p = commands.add_parser("eval-canvas", help="held-out fidelity of a trained canvas vs the real renderer")
-    p.add_argument("--workdir", required=True)
+    p.add_argument("--workdir", required=True, metavar="DIR|FILE|NAME",
+                   help="canvas run folder, exported .msgpack file, or shipped canvas name (e.g. bezier)")
     p.add_argument("--episodes", type=int, default=256, help="held-out episodes of 10 actions (default 256)")
     p.set_defaults(run=_cmd_eval_canvas)
+
+    p = commands.add_parser("train-drawer", help="train a drawer through a frozen canvas (resumes from --workdir)")
+    p.add_argument("--config", required=True, help="configs/NAME.py[:variant], e.g. configs/drawer_mnist.py:4lstm")
+    p.add_argument("--workdir", required=True, help="run folder: checkpoints, logs, images, its canvas")
+    _add_distributed_arguments(p)
+    p.set_defaults(run=_cmd_train_drawer)
+
+    p = commands.add_parser("eval-drawer", help="held-out L2 of a drawer: real re-render and canvas guess")
+    p.add_argument("--workdir", required=True, help="drawer run folder")
+    p.add_argument("--data", required=True, help="mnist:DIR, folder:DIR or kanjivg")
+    p.add_argument("--split", default="test", choices=("train", "test"))
+    p.add_argument("--limit", type=int, help="score only the first N images")
+    p.set_defaults(run=_cmd_eval_drawer)
+
+    p = commands.add_parser("export-canvas", help="write a canvas run's latest weights to one .msgpack file")
+    p.add_argument("--workdir", required=True, help="canvas run folder")
+    p.add_argument("-o", "--output", required=True, help="weights file to write (.msgpack)")
+    p.set_defaults(run=_cmd_export_canvas)
     return parser
 
 

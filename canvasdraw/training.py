@@ -11,15 +11,20 @@ A run folder ("workdir") holds:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import signal
+import time
 from pathlib import Path
 
 import jax
 import numpy as np
+import optax
 import orbax.checkpoint as ocp
 from flax import nnx
 from jax.sharding import NamedSharding, PartitionSpec
+from tqdm import tqdm
 
 from canvasdraw.renderer import UserError
 
@@ -155,3 +160,66 @@ class RunFolder:
         self.manager.close()
         if self._tb is not None:
             self._tb.close()
+
+
+def learning_rate(config):
+    """Adam's learning rate: constant, or linear warm-up then cosine decay to 1% over the run."""
+    if config.schedule == "constant":
+        return config.learning_rate
+    if config.schedule == "cosine":
+        return optax.warmup_cosine_decay_schedule(0.0, config.learning_rate, min(500, config.steps // 10 + 1),
+                                                  config.steps, end_value=config.learning_rate / 100)
+    raise UserError(f"schedule must be constant or cosine, got {config.schedule!r}")
+
+
+class StopRequests:
+    """Turns Ctrl-C and `kill` (SIGINT, SIGTERM) into a flag the training loop checks after each
+    step, so it stops at a step boundary and writes its checkpoint. Raising from the handler
+    instead could land inside a library that swallows the exception."""
+
+    def __init__(self):
+        self.requested = False
+
+    def __enter__(self):
+        self._previous = {s: signal.signal(s, self._handle) for s in (signal.SIGINT, signal.SIGTERM)}
+        return self
+
+    def _handle(self, signum, frame):
+        self.requested = True
+
+    def __exit__(self, *exc):
+        for s, handler in self._previous.items():
+            signal.signal(s, handler)
+
+
+def fit(run: RunFolder, model, optimizer, stream, train_on, evaluate_now, config, step: int, desc: str) -> int:
+    """The loop every trainer shares; returns the last step.
+
+    train_on(batch) -> dict of scalar metrics, the first one the loss; evaluate_now(step) logs
+    held-out numbers. Cadence from config: log_every, checkpoint_every, eval_every, steps (the
+    total, so a resumed run continues from `step`), batch_size (for samples/s). A non-finite loss
+    raises NonFiniteLossError; SIGINT/SIGTERM save a checkpoint and raise KeyboardInterrupt.
+    """
+    started, start_step = time.perf_counter(), step
+    with StopRequests() as stop, contextlib.closing(stream), \
+            tqdm(total=config.steps, initial=step, desc=desc, unit="step") as bar:
+        for batch in stream:
+            metrics = train_on(batch)
+            step += 1
+            bar.update()
+            if step % config.log_every == 0 or step == config.steps:
+                name, loss = next(iter(metrics.items()))
+                check_finite(step, **{name: loss})
+                rate = (step - start_step) * config.batch_size / (time.perf_counter() - started)
+                run.log(step, {**{f"train/{k}": v for k, v in metrics.items()}, "train/samples_per_s": rate})
+                bar.set_postfix({k: f"{float(v):.4f}" for k, v in metrics.items()})
+            if step % config.checkpoint_every == 0 or stop.requested:
+                run.save(step, model, optimizer)
+            if stop.requested:
+                run.close()
+                raise KeyboardInterrupt
+            if step % config.eval_every == 0 or step == config.steps:
+                evaluate_now(step)
+    if run.latest_step() != step:
+        run.save(step, model, optimizer)
+    return step

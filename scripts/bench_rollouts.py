@@ -35,7 +35,7 @@ def main():
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=4.0)
     args = parser.parse_args()
-    print(f"| renderer | size | 1 worker (transitions/s) | 2 workers (transitions/s) |")
+    print("| renderer | size | 1 worker (transitions/s) | 2 workers (transitions/s) |")
     print("|---|---|---|---|")
     for name in args.renderers.split(","):
         spec = RolloutSpec(load_renderer(name), args.size, seed=0, episode_length=LENGTH)

@@ -4,7 +4,6 @@ Cairo on white). Run from the repository root: python scripts/make_docs_images.p
 
 from pathlib import Path
 
-import numpy as np
 
 from canvasdraw import images, load_renderer, svg
 from canvasdraw.drawing import read_actions_file, write_drawing

@@ -1,19 +1,20 @@
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 
-import jax
 import numpy as np
 import pytest
 from flax import nnx
 
 from canvasdraw import load_renderer
-from canvasdraw.canvas import Canvas, next_state, spec_for
+from canvasdraw.canvas import make_canvas, next_state, spec_for
 from canvasdraw.canvas_config import canvas_config
-from canvasdraw.canvas_train import load_canvas, train_and_evaluate
+from canvasdraw.canvas_train import train_and_evaluate
+from canvasdraw.frozen import load_canvas
 from canvasdraw.cli import main
 from canvasdraw.renderer import UserError
 from canvasdraw.training import NonFiniteLossError
@@ -27,7 +28,7 @@ def test_canvas_shapes_and_ranges(name, form, size):
     r = load_renderer(name)
     widths = (16, 8) if size == 16 else (16, 8, 8)
     spec = spec_for(r, size, form=form, widths=widths, hidden=16)
-    model = Canvas(spec, rngs=nnx.Rngs(0))
+    model = make_canvas(spec, nnx.Rngs(0))
     states = np.stack([r.blank(size)] * 3)
     actions = np.random.default_rng(0).random((3, r.action_dim), np.float32)
     logits = model(states, actions)
@@ -37,8 +38,15 @@ def test_canvas_shapes_and_ranges(name, form, size):
 
 
 def test_bad_canvas_geometry_is_refused():
+    bezier = load_renderer("bezier")
+    with pytest.raises(ValueError, match="must be 16, 32, 64 or 128"):
+        spec_for(bezier, 48)
+    with pytest.raises(ValueError, match="patch 6 does not divide size 32"):
+        spec_for(bezier, 32, patch=6)
     with pytest.raises(ValueError, match="needs coarse"):
-        spec_for(load_renderer("bezier"), 48)
+        spec_for(bezier, 32, form="state", widths=(16, 8))
+    with pytest.raises(ValueError, match="form must be"):
+        spec_for(bezier, 32, form="pixels")
 
 
 def _metrics(workdir):
@@ -119,16 +127,15 @@ EIGHT_DEVICES = r"""
 import jax, numpy as np, optax
 from flax import nnx
 from canvasdraw import load_renderer
-from canvasdraw.canvas import Canvas, spec_for
+from canvasdraw.canvas import make_canvas, spec_for
 from canvasdraw.canvas_train import train_step
 from canvasdraw.rollouts import RolloutSpec, render_transitions
 from canvasdraw.training import data_mesh, replicate, shard_batch
 assert jax.device_count() == 8
 r = load_renderer("bezier")
-spec = spec_for(r, 16, widths=(16, 8), hidden=16)
 batch = render_transitions(RolloutSpec(r, 16, seed=4), 0, 16)
-def one_step(mesh):
-    model = Canvas(spec, rngs=nnx.Rngs(0))
+def one_step(spec, mesh):
+    model = make_canvas(spec, nnx.Rngs(0))
     opt = nnx.Optimizer(model, optax.adam(1e-3), wrt=nnx.Param)
     if mesh is not None:
         nnx.update(model, replicate(mesh, nnx.state(model)))
@@ -139,10 +146,14 @@ def one_step(mesh):
         data = jax.device_put(batch, jax.devices()[0])
     train_step(model, opt, data)
     return jax.tree.map(np.asarray, nnx.state(model, nnx.Param))
-single, sharded = one_step(None), one_step(data_mesh())
-diff = max(float(np.max(np.abs(a - b))) for a, b in zip(jax.tree.leaves(single), jax.tree.leaves(sharded)))
-print("max param difference", diff)
-assert diff < 1e-5
+for form in ("action", "state"):
+    spec = spec_for(r, 16, form=form, hidden=16, widths=(16, 8))
+    single, sharded = one_step(spec, None), one_step(spec, data_mesh())
+    diff = max(float(np.max(np.abs(a - b))) for a, b in zip(jax.tree.leaves(single), jax.tree.leaves(sharded)))
+    changed = max(float(np.max(np.abs(a - b))) for a, b in zip(jax.tree.leaves(single), jax.tree.leaves(
+        jax.tree.map(np.asarray, nnx.state(make_canvas(spec, nnx.Rngs(0)), nnx.Param)))))
+    print(form, "max param difference", diff, "step changed params by", changed)
+    assert diff < 1e-5 and changed > 1e-4
 """
 
 
@@ -151,4 +162,27 @@ def test_sharded_step_on_8_devices_equals_single_device_step():
     done = subprocess.run([sys.executable, "-c", EIGHT_DEVICES], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "max param difference" in done.stdout
+    assert done.stdout.count("max param difference") == 2
+
+
+def test_two_process_distributed_training_on_localhost(tmp_path):
+    """`--distributed` with two JAX processes on this machine (docs/multihost.md): both finish,
+    process 0 alone writes the logs, and both report the same held-out numbers."""
+    with socket.socket() as s:
+        s.bind(("localhost", 0))
+        port = s.getsockname()[1]
+    workdir = tmp_path / "run"
+    logs = [open(tmp_path / f"p{i}.log", "w") for i in range(2)]
+    procs = [subprocess.Popen(
+        [sys.executable, "-m", "canvasdraw", "train-canvas", "--distributed", "--coordinator", f"localhost:{port}",
+         "--num-processes", "2", "--process-id", str(i), "--config", os.path.join(REPO, "configs", "canvas_bezier.py:smoke"),
+         "--workdir", str(workdir)], cwd=REPO, stdout=logs[i], stderr=subprocess.STDOUT) for i in range(2)]
+    for proc in procs:
+        proc.wait(timeout=300)
+    outputs = [(tmp_path / f"p{i}.log").read_text() for i in range(2)]
+    assert [p.returncode for p in procs] == [0, 0], outputs[0][-1500:] + outputs[1][-1500:]
+    tables = [out[out.index("| metric"):] for out in outputs]
+    assert tables[0] == tables[1]
+    steps = [m["step"] for m in _metrics(workdir) if "train/bce" in m]
+    assert steps == [2, 4, 6]  # one writer, not two
+    assert "6" in os.listdir(workdir / "checkpoints")

@@ -1,0 +1,161 @@
+"""Image datasets for drawers: (hint X, target X') pairs at the model size, 1 = ink.
+
+Sources (`load_images(source, size, split)`):
+
+* `mnist:DIR` — the IDX files `{train,t10k}-images-idx3-ubyte[.gz]` in DIR. Each 28×28 digit is
+  resized to S×S with Pillow's bilinear filter as 8-bit, then divided by 255 (digits are
+  already white ink on black). At S = 64 the test split is the **MNIST-64** benchmark.
+* `folder:DIR` — every PNG/JPEG/BMP/TIFF/WebP under DIR (sorted); see `to_ink` for the rules.
+  Split: every 10th file (sorted order) is `test`, the rest `train`.
+* `kanjivg` — the KanjiVG stroke SVGs from the optional `kanjivg` package (`pip install
+  'canvasdraw[symbols]'`), an Omniglot-like symbol set: drawn black on white by CairoSVG at S×S,
+  then inverted (the grey stroke-order numbers are removed first). Split as for folders.
+
+Images are kept as uint8 (N, S, S, 1) and become float32 in [0, 1] per batch. Recreation uses
+X' = X (`ImageSet.targets` is None); translation tasks give their own targets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from canvasdraw.renderer import UserError
+
+STROKE_NUMBERS = re.compile(r'<g id="kvg:StrokeNumbers_.*?</g>', re.DOTALL)  # KanjiVG's grey digits
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
+
+
+@dataclasses.dataclass
+class ImageSet:
+    """hints (N, S, S, Ct) uint8, 255 = ink; targets the same shape as the drawing, or None
+    when the target is the hint (recreation)."""
+
+    name: str
+    hints: np.ndarray
+    targets: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.hints)
+
+    def batch(self, indices) -> dict[str, np.ndarray]:
+        """{"hint": (B, S, S, Ct), "target": (B, S, S, C')} float32 in [0, 1]."""
+        hint = self.hints[indices].astype(np.float32) / 255
+        target = hint if self.targets is None else self.targets[indices].astype(np.float32) / 255
+        return {"hint": hint, "target": target}
+
+
+def to_ink(image: Image.Image, size: int, invert: bool | None = None) -> np.ndarray:
+    """Any Pillow image -> (S, S) uint8 with 255 = ink.
+
+    Rules: 16-bit and palette images are converted to 8-bit grey; an alpha channel is composited
+    on white; ink polarity is detected from the border (a bright border means dark ink on light
+    paper, which is inverted) unless `invert` forces it; a non-square image is padded with the
+    background to a centred square; the square is resized bilinearly to S×S.
+    """
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        image = Image.fromarray((np.asarray(image, np.float64) / 257).clip(0, 255).astype(np.uint8))
+    image = image.convert("RGBA")
+    paper = Image.new("RGBA", image.size, "white")
+    grey = np.asarray(Image.alpha_composite(paper, image).convert("L"))
+    if invert is None:
+        border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+        invert = np.median(border) > 127
+    ink = 255 - grey if invert else grey
+    h, w = ink.shape
+    side = max(h, w)
+    square = np.zeros((side, side), np.uint8)
+    square[(side - h) // 2:(side - h) // 2 + h, (side - w) // 2:(side - w) // 2 + w] = ink
+    return np.asarray(Image.fromarray(square).resize((size, size), Image.BILINEAR))
+
+
+def _read_idx(path: Path) -> np.ndarray:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    if len(data) < 4 or data[:2] != b"\0\0" or data[2] != 8:
+        raise UserError(f"{path} is not an unsigned-byte IDX file")
+    dims = data[3]
+    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims))
+    body = np.frombuffer(data, np.uint8, offset=4 + 4 * dims)
+    if body.size != int(np.prod(shape)):
+        raise UserError(f"{path} is truncated: header says {shape}, found {body.size} bytes")
+    return body.reshape(shape)
+
+
+def _mnist(folder: Path, size: int, split: str) -> np.ndarray:
+    stem = {"train": "train", "test": "t10k"}[split]
+    candidates = [folder / f"{stem}-images-idx3-ubyte{ext}" for ext in (".gz", "")]
+    found = next((p for p in candidates if p.exists()), None)
+    if found is None:
+        raise UserError(f"no {candidates[0].name} (or unzipped) in {folder}")
+    digits = _read_idx(found)
+    return np.stack([np.asarray(Image.fromarray(d).resize((size, size), Image.BILINEAR)) for d in digits])
+
+
+def _split(items: list, split: str) -> list:
+    return [x for i, x in enumerate(items) if (i % 10 == 9) == (split == "test")]
+
+
+def _folder(folder: Path, size: int, split: str) -> np.ndarray:
+    if not folder.is_dir():
+        raise UserError(f"{folder} is not a folder")
+    files = _split(sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES), split)
+    if not files:
+        raise UserError(f"no {split} images in {folder} (looked for {', '.join(sorted(IMAGE_SUFFIXES))})")
+    out = []
+    for path in files:
+        try:
+            with Image.open(path) as image:
+                out.append(to_ink(image, size))
+        except (OSError, ValueError) as err:
+            raise UserError(f"cannot read image {path}: {err}") from None
+    return np.stack(out)
+
+
+def kanjivg_files() -> list:
+    """The KanjiVG SVG files (importlib resources), sorted; a clear error if not installed."""
+    from importlib import metadata
+
+    try:
+        files = metadata.files("kanjivg") or []
+    except metadata.PackageNotFoundError:
+        raise UserError("the kanjivg symbol set is not installed: pip install 'canvasdraw[symbols]' "
+                        "(or pip install kanjivg)") from None
+    return sorted((f for f in files if f.suffix == ".svg"), key=str)
+
+
+def _kanjivg(size: int, split: str) -> np.ndarray:
+    import cairosvg
+
+    out = []
+    for f in _split(kanjivg_files(), split):
+        text = STROKE_NUMBERS.sub("", f.locate().read_text(encoding="utf-8"))
+        png = cairosvg.svg2png(bytestring=text.encode(), output_width=size, output_height=size,
+                               background_color="white")
+        with Image.open(io.BytesIO(png)) as image:
+            out.append(to_ink(image, size, invert=True))
+    return np.stack(out)
+
+
+def load_images(source: str, size: int, split: str = "train") -> ImageSet:
+    """An ImageSet from `mnist:DIR`, `folder:DIR` or `kanjivg` (module docstring), recreation
+    targets; split is `train` or `test`."""
+    if split not in ("train", "test"):
+        raise UserError(f"split must be train or test, got {split!r}")
+    kind, _, where = source.partition(":")
+    if kind == "mnist":
+        hints = _mnist(Path(where), size, split)
+    elif kind == "folder":
+        hints = _folder(Path(where), size, split)
+    elif kind == "kanjivg" and not where:
+        hints = _kanjivg(size, split)
+    else:
+        raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR or kanjivg")
+    return ImageSet(f"{source} ({split})", hints[..., None])

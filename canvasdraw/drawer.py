@@ -1,0 +1,113 @@
+"""The drawer D(X, x_n) -> y_n+1 (paper §3.3, appendix), Flax NNX, and its N-step unroll
+through a frozen canvas.
+
+Each step the drawer sees the hint image X (B, S, S, Ct) and the current state x_n (B, S, S, C)
+with two coordinate channels (CoordConv), encodes them with strided convolutions and a dense
+layer, passes the code through an LSTM (`lstm`) or a dense layer (`plain`, the paper's ablation)
+and emits an action (B, D) from a dense head whose bias starts at 0.5 (actions start in the
+centre). Actions are not squashed: `action_penalty` keeps them in [0, 1] during training and
+`draw` clips them before they are rendered for real. ReLU, no batch norm (paper appendix).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import jax
+import jax.numpy as jnp
+from flax import nnx
+
+
+@dataclasses.dataclass(frozen=True)
+class DrawerSpec:
+    """Shapes and architecture of a drawer."""
+
+    size: int                       # S: side of the hint image and of the state
+    hint_channels: int              # Ct
+    state_channels: int             # C (the canvas's)
+    action_dim: int                 # D (the canvas's)
+    steps: int                      # N actions per image
+    variant: str = "lstm"           # "lstm" or "plain"
+    widths: tuple[int, ...] = (16, 32, 64)  # conv channels, each conv halves the resolution
+    hidden: int = 256
+
+    @classmethod
+    def from_dict(cls, fields: dict) -> "DrawerSpec":
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
+
+    def check(self):
+        if self.variant not in ("lstm", "plain"):
+            raise ValueError(f"drawer variant must be lstm or plain, got {self.variant!r}")
+        if self.steps < 1 or self.size % 2 ** len(self.widths):
+            raise ValueError(f"need steps >= 1 and size divisible by {2 ** len(self.widths)}")
+
+
+def coordinates(size: int):
+    """(S, S, 2) pixel-centre x and y in [-1, 1]."""
+    axis = (jnp.arange(size) + 0.5) / size * 2 - 1
+    x, y = jnp.meshgrid(axis, axis)
+    return jnp.stack([x, y], axis=-1)
+
+
+def action_penalty(actions):
+    """max(0, (y - 0.5)^2 - 0.25) * 30 per component, averaged: zero inside [0, 1]."""
+    return jnp.mean(jnp.maximum(0.0, (actions - 0.5) ** 2 - 0.25) * 30)
+
+
+class Drawer(nnx.Module):
+    """One drawing step: (carry, hints (B,S,S,Ct), states (B,S,S,C)) -> (carry, actions (B,D))."""
+
+    def __init__(self, spec: DrawerSpec, *, rngs: nnx.Rngs):
+        spec.check()
+        self.spec = spec
+        channels = (spec.hint_channels + spec.state_channels + 2,) + spec.widths
+        self.convs = nnx.List([nnx.Conv(channels[i], channels[i + 1], (3, 3), strides=2, rngs=rngs)
+                               for i in range(len(spec.widths))])
+        coarse = spec.size // 2 ** len(spec.widths)
+        self.dense = nnx.Linear(coarse * coarse * spec.widths[-1], spec.hidden, rngs=rngs)
+        if spec.variant == "lstm":
+            self.memory = nnx.OptimizedLSTMCell(spec.hidden, spec.hidden, rngs=rngs)
+        else:
+            self.memory = nnx.Linear(spec.hidden, spec.hidden, rngs=rngs)
+        self.head = nnx.Linear(spec.hidden, spec.action_dim, bias_init=nnx.initializers.constant(0.5),
+                               rngs=rngs)
+
+    def initial_carry(self, batch: int):
+        """The memory before the first step: LSTM (cell, hidden) zeros, or nothing (`plain`)."""
+        if self.spec.variant == "lstm":
+            zeros = jnp.zeros((batch, self.spec.hidden))
+            return zeros, zeros
+        return ()
+
+    def __call__(self, carry, hints, states):
+        b, s = hints.shape[0], self.spec.size
+        coords = jnp.broadcast_to(coordinates(s), (b, s, s, 2))
+        x = jnp.concatenate([hints * 2 - 1, states * 2 - 1, coords], axis=-1)
+        for conv in self.convs:
+            x = jax.nn.relu(conv(x))
+        x = jax.nn.relu(self.dense(x.reshape(b, -1)))
+        if self.spec.variant == "lstm":
+            carry, x = self.memory(carry, x)
+        else:
+            x = jax.nn.relu(self.memory(x))
+        return carry, self.head(x)
+
+
+def draw(drawer: Drawer, canvas, hints, start):
+    """Unrolls N = drawer.spec.steps steps through the frozen `canvas` with one `lax.scan`.
+
+    hints (B, S, S, Ct); start (S, S, C) the blank state. Returns actions (B, N, D), unclipped,
+    and the canvas's states x_1..x_N (B, N, S, S, C); the last is the drawing.
+    """
+    graphdef, params = nnx.split(drawer)
+    batch = hints.shape[0]
+    state = jnp.broadcast_to(start, (batch,) + start.shape)
+
+    def step(carry, _):
+        memory, state = carry
+        memory, action = nnx.merge(graphdef, params)(memory, hints, state)
+        state = canvas(state, action)
+        return (memory, state), (action, state)
+
+    _, (actions, states) = jax.lax.scan(step, (drawer.initial_carry(batch), state), length=drawer.spec.steps)
+    return jnp.swapaxes(actions, 0, 1), jnp.swapaxes(states, 0, 1)

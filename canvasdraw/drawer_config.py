@@ -1,0 +1,36 @@
+"""The drawer-training config shared by configs/drawer_*.py (fields documented inline)."""
+
+import re
+
+import ml_collections
+
+
+def drawer_config(data: str, canvas: str, variant: str | None):
+    """variant: "<N>lstm" or "<N>plain" with N actions per image (default "4lstm"), or "smoke"
+    (16 px, a few updates, for tests)."""
+    c = ml_collections.ConfigDict()
+    c.data = data                 # image source, see canvasdraw.datasets.load_images
+    c.canvas = canvas             # shipped canvas name, canvas workdir or .msgpack weights file
+    c.size = 64
+    c.steps_per_image = 4         # N actions per image
+    c.seed = 0
+    c.batch_size = 64
+    c.learning_rate = 1e-3        # Adam (paper appendix)
+    c.schedule = "cosine"
+    c.steps = 10_000              # updates
+    c.log_every = 50
+    c.checkpoint_every = 500
+    c.eval_every = 1000
+    c.eval_images = 512           # held-out images scored at each eval_every
+    c.final_eval_images = None    # None = the whole held-out split
+    c.drawer = ml_collections.ConfigDict(dict(variant="lstm", widths=(16, 32, 64), hidden=256))
+    variant = variant or "4lstm"
+    if variant == "smoke":
+        c.size, c.steps, c.batch_size, c.steps_per_image = 16, 6, 8, 2
+        c.log_every, c.checkpoint_every, c.eval_every, c.eval_images, c.final_eval_images = 2, 3, 6, 16, 16
+        c.drawer = ml_collections.ConfigDict(dict(variant="lstm", widths=(8, 8), hidden=32))
+    elif match := re.fullmatch(r"(\d+)(lstm|plain)", variant):
+        c.steps_per_image, c.drawer.variant = int(match[1]), match[2]
+    else:
+        raise ValueError(f"unknown variant {variant!r}: use <N>lstm, <N>plain (e.g. 4lstm, 20lstm) or smoke")
+    return c

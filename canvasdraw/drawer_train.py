@@ -1,0 +1,165 @@
+"""Training and evaluating a drawer through a frozen canvas (paper §3.3).
+
+`train_and_evaluate(config, workdir)` loads the canvas (a shipped name, a canvas workdir or a
+weights file; its renderer name and version are recorded and checked on resume), samples image
+batches with Grain, takes one jitted data-parallel step per batch — N drawer steps unrolled
+with `lax.scan` through the canvas, loss = pixel L2 of the last state vs the target plus the
+action penalty — and ends with `evaluate` on the held-out split.
+
+Held-out metric (DESIGN §5): `real_l2` is the mean per-pixel squared error between the target and
+the **real renderer's** re-render of the drawer's (clipped) actions; `canvas_l2` is the canvas's
+own guess, reported beside it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import grain
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+from flax import nnx
+
+from canvasdraw import images
+from canvasdraw.datasets import ImageSet, load_images
+from canvasdraw.drawer import Drawer, DrawerSpec, action_penalty, draw
+from canvasdraw.frozen import FrozenCanvas, export_canvas, load_canvas
+from canvasdraw.registry import load_renderer
+from canvasdraw.renderer import UserError
+from canvasdraw.training import RunFolder, data_mesh, fit, learning_rate, replicate, shard_batch
+
+CANVAS_FILE = "canvas.msgpack"
+
+
+@nnx.jit
+def train_step(drawer: Drawer, optimizer: nnx.Optimizer, canvas: FrozenCanvas, batch, start):
+    def loss_fn(drawer):
+        actions, states = draw(drawer, canvas, batch["hint"], start)
+        l2 = jnp.mean((states[:, -1] - batch["target"]) ** 2)
+        penalty = action_penalty(actions)
+        return l2 + penalty, (l2, penalty)
+
+    (loss, (l2, penalty)), grads = nnx.value_and_grad(loss_fn, has_aux=True)(drawer)
+    optimizer.update(drawer, grads)
+    return loss, l2, penalty
+
+
+@nnx.jit
+def predict(drawer: Drawer, canvas: FrozenCanvas, hints, start):
+    """Actions (B, N, D) clipped to [0, 1] and the canvas's drawing (B, S, S, C)."""
+    actions, states = draw(drawer, canvas, hints, start)
+    return jnp.clip(actions, 0, 1), states[:, -1]
+
+
+def render_all(renderer, actions: np.ndarray, size: int) -> np.ndarray:
+    """The real renderer's drawings of action sequences (B, N, D) -> (B, S, S, C)."""
+    return np.stack([renderer.render(a, size) for a in actions])
+
+
+def evaluate(drawer: Drawer, canvas: FrozenCanvas, renderer, data: ImageSet, limit: int | None = None,
+             batch_size: int = 256) -> dict:
+    """Held-out real_l2 (real re-render vs target) and canvas_l2 over the first `limit` images."""
+    count = len(data) if limit is None else min(limit, len(data))
+    start = jnp.asarray(renderer.blank(drawer.spec.size))
+    real, guess = [], []
+    for first in range(0, count, batch_size):
+        batch = data.batch(np.arange(first, min(first + batch_size, count)))
+        actions, drawn = predict(drawer, canvas, batch["hint"], start)
+        rendered = render_all(renderer, np.asarray(actions), drawer.spec.size)
+        real.append(np.mean((rendered - batch["target"]) ** 2, axis=(1, 2, 3)))
+        guess.append(np.mean((np.asarray(drawn) - batch["target"]) ** 2, axis=(1, 2, 3)))
+    return {"real_l2": float(np.mean(np.concatenate(real))), "canvas_l2": float(np.mean(np.concatenate(guess))),
+            "images": count}
+
+
+def comparison_grid(drawer: Drawer, canvas: FrozenCanvas, renderer, data: ImageSet, count: int = 8) -> np.ndarray:
+    """Rows: target | real re-render | canvas drawing, for the first `count` held-out images."""
+    batch = data.batch(np.arange(min(count, len(data))))
+    actions, drawn = predict(drawer, canvas, batch["hint"], jnp.asarray(renderer.blank(drawer.spec.size)))
+    rendered = render_all(renderer, np.asarray(actions), drawer.spec.size)
+    rows = [renderer.to_rgb(x) for x in batch["target"]] + [renderer.to_rgb(x) for x in rendered]
+    rows += [renderer.to_rgb(x) for x in np.asarray(drawn)]
+    return images.grid(rows, columns=len(batch["target"]))
+
+
+def image_batches(data: ImageSet, batch_size: int, seed: int, start_step: int, num_steps: int):
+    """Shuffled batches (reshuffled every epoch) number start_step .. start_step + num_steps - 1
+    of a deterministic stream: batch k is a pure function of (seed, k), so resuming is exact."""
+    per_host = batch_size // jax.process_count()
+    dataset = (grain.MapDataset.range(len(data)).shuffle(seed=seed).repeat()
+               .batch(batch_size, drop_remainder=True))
+    offset = jax.process_index() * per_host
+    dataset = dataset[start_step:start_step + num_steps].map(lambda idx: data.batch(idx[offset:offset + per_host]))
+    return iter(dataset.to_iter_dataset(grain.ReadOptions(num_threads=1, prefetch_buffer_size=2)))
+
+
+def build(config):
+    """(renderer, canvas, DrawerSpec, run facts) for a drawer config."""
+    canvas = load_canvas(config.canvas)
+    cs = canvas.spec
+    renderer = load_renderer(cs.renderer)
+    if config.size != cs.size:
+        raise UserError(f"drawer size {config.size} differs from the canvas's {cs.size}")
+    spec = DrawerSpec(size=cs.size, hint_channels=1, state_channels=cs.channels, action_dim=cs.action_dim,
+                      steps=config.steps_per_image, **dict(config.drawer))
+    facts = {"kind": "drawer", "drawer": dataclasses.asdict(spec),
+             "canvas": {"renderer": cs.renderer, "renderer_version": cs.renderer_version,
+                        "action_names": list(cs.action_names), "size": cs.size}}
+    return renderer, canvas, spec, facts
+
+
+def train_and_evaluate(config, workdir) -> dict:
+    """Trains the drawer of `config` in `workdir`, resuming if it holds a checkpoint; returns the
+    held-out evaluation (see `evaluate`)."""
+    renderer, canvas, spec, facts = build(config)
+    if config.batch_size % jax.device_count():
+        raise UserError(f"batch_size {config.batch_size} is not divisible by {jax.device_count()} devices")
+    run = RunFolder(workdir, facts)
+    if not (run.path / CANVAS_FILE).exists():  # the run keeps the exact canvas it trains through
+        export_canvas(canvas.module(), run.path / CANVAS_FILE)
+    train, test = load_images(config.data, spec.size, "train"), load_images(config.data, spec.size, "test")
+    drawer = Drawer(spec, rngs=nnx.Rngs(config.seed))
+    optimizer = nnx.Optimizer(drawer, optax.adam(learning_rate(config)), wrt=nnx.Param)
+    step = run.restore(drawer, optimizer) or 0
+    mesh = data_mesh()
+    nnx.update(drawer, replicate(mesh, nnx.state(drawer)))
+    nnx.update(optimizer, replicate(mesh, nnx.state(optimizer)))
+    canvas = replicate(mesh, canvas)
+    start = replicate(mesh, jnp.asarray(renderer.blank(spec.size)))
+    stream = image_batches(train, config.batch_size, config.seed, step, max(config.steps - step, 0))
+
+    def train_on(batch):
+        loss, l2, penalty = train_step(drawer, optimizer, canvas, shard_batch(mesh, batch), start)
+        return {"loss": loss, "canvas_l2": l2, "penalty": penalty}
+
+    def evaluate_now(step):
+        run.log(step, {f"eval/{k}": v for k, v in
+                       evaluate(drawer, canvas, renderer, test, config.eval_images).items()})
+        run.image(step, "target_real_canvas", comparison_grid(drawer, canvas, renderer, test))
+
+    fit(run, drawer, optimizer, stream, train_on, evaluate_now, config, step, f"drawer {spec.variant} N={spec.steps}")
+    result = evaluate(drawer, canvas, renderer, test, config.final_eval_images)
+    run.close()
+    return result
+
+
+def restore_drawer(workdir):
+    """(drawer, canvas, renderer) of a drawer run folder: the latest drawer checkpoint and the
+    canvas the run was trained through (saved in the folder)."""
+    facts_file = Path(workdir) / "run.json"
+    if not facts_file.exists():
+        raise UserError(f"{workdir} is not a drawer workdir (no run.json)")
+    facts = json.loads(facts_file.read_text())
+    if facts.get("kind") != "drawer":
+        raise UserError(f"{workdir} holds a {facts.get('kind')} run, not a drawer")
+    canvas = load_canvas(Path(workdir) / CANVAS_FILE)
+    drawer = Drawer(DrawerSpec.from_dict(facts["drawer"]), rngs=nnx.Rngs(0))
+    run = RunFolder(workdir, facts)
+    if run.restore(drawer) is None:
+        raise UserError(f"{workdir} has no checkpoint yet")
+    run.close()
+    return drawer, canvas, load_renderer(canvas.spec.renderer)

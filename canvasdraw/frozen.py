@@ -1,0 +1,116 @@
+"""Frozen canvases: what the drawer trains through, loaded from a run folder, a weights file or
+the weights shipped inside the package.
+
+A `FrozenCanvas` is a JAX pytree (architecture static, parameters as leaves) rather than an
+`nnx.Module`: it holds no `nnx.Param`, so an `nnx.Optimizer(drawer, ..., wrt=nnx.Param)` cannot
+see it, and its call stops gradients at the parameters, so even a gradient taken with respect to
+it is zero. Pass it to jitted functions as an argument.
+
+Weights file (`.msgpack`, `export_canvas`): {"spec": CanvasSpec as JSON, "params": state dict}.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jax
+from flax import nnx, serialization, struct
+
+from canvasdraw.canvas import CanvasSpec, make_canvas, next_state
+from canvasdraw.files import write_atomic
+from canvasdraw.renderer import UserError
+from canvasdraw.training import RunFolder
+
+SHIPPED = resources.files("canvasdraw") / "weights"
+
+
+@struct.dataclass
+class FrozenCanvas:
+    """A trained canvas whose parameters no optimiser can change.
+
+    canvas(states (B,S,S,C), actions (B,D)) -> predicted next states (B,S,S,C) in [0, 1].
+    """
+
+    spec: CanvasSpec = struct.field(pytree_node=False)
+    graphdef: Any = struct.field(pytree_node=False)
+    params: Any
+
+    def module(self) -> nnx.Module:
+        return nnx.merge(self.graphdef, jax.lax.stop_gradient(self.params))
+
+    def __call__(self, states, actions):
+        return next_state(self.spec, states, self.module()(states, actions))
+
+
+def freeze(model: nnx.Module) -> FrozenCanvas:
+    graphdef, params = nnx.split(model, nnx.Param)
+    return FrozenCanvas(model.spec, graphdef, params)
+
+
+def export_canvas(model: nnx.Module, path) -> int:
+    """Writes the canvas's spec and parameters to one `.msgpack` file; returns its size in bytes."""
+    params = nnx.to_pure_dict(nnx.state(model, nnx.Param))
+    payload = serialization.msgpack_serialize({
+        "spec": json.dumps(dataclasses.asdict(model.spec)),
+        "params": serialization.to_state_dict(jax.device_get(params))})
+    write_atomic(Path(path), payload)
+    return len(payload)
+
+
+def _read_weights(data: bytes, where: str) -> nnx.Module:
+    try:
+        raw = serialization.msgpack_restore(data)
+        model = make_canvas(CanvasSpec.from_dict(json.loads(raw["spec"])), nnx.Rngs(0))
+        state = nnx.state(model, nnx.Param)
+        nnx.replace_by_pure_dict(state, serialization.from_state_dict(nnx.to_pure_dict(state), raw["params"]))
+    except Exception as error:  # any decoding problem means the file is not a canvas
+        raise UserError(f"{where} is not a canvas weights file ({type(error).__name__}: {error})") from None
+    nnx.update(model, state)
+    return model
+
+
+def restore_canvas(workdir) -> nnx.Module:
+    """The latest canvas of a canvas run folder, as a trainable module."""
+    facts_file = Path(workdir) / "run.json"
+    if not facts_file.exists():
+        raise UserError(f"{workdir} is not a canvas workdir (no run.json)")
+    facts = json.loads(facts_file.read_text())
+    if facts.get("kind") != "canvas":
+        raise UserError(f"{workdir} holds a {facts.get('kind')} run, not a canvas")
+    model = make_canvas(CanvasSpec.from_dict(facts["canvas"]), nnx.Rngs(0))
+    run = RunFolder(workdir, facts)
+    if run.restore(model) is None:
+        raise UserError(f"{workdir} has no checkpoint yet")
+    run.close()
+    return model
+
+
+def shipped_canvases() -> list[str]:
+    """Names of the canvases shipped inside the package (renderer names)."""
+    return sorted(p.name.removesuffix(".msgpack") for p in SHIPPED.iterdir() if p.name.endswith(".msgpack"))
+
+
+def load_canvas(source, renderer=None) -> FrozenCanvas:
+    """A frozen canvas from a run folder, a `.msgpack` weights file or a shipped name.
+
+    If `renderer` is given, its name and version must match the canvas's.
+    """
+    path = Path(source)
+    if path.is_dir():
+        model = restore_canvas(path)
+    elif path.is_file():
+        model = _read_weights(path.read_bytes(), str(path))
+    elif str(source) in shipped_canvases():
+        model = _read_weights((SHIPPED / f"{source}.msgpack").read_bytes(), f"shipped canvas {source}")
+    else:
+        raise UserError(f"no canvas at {source}: not a workdir, a weights file or a shipped canvas "
+                        f"({', '.join(shipped_canvases()) or 'none shipped'})")
+    spec = model.spec
+    if renderer is not None and (renderer.name, renderer.version) != (spec.renderer, spec.renderer_version):
+        raise UserError(f"canvas {source} was trained for renderer {spec.renderer} "
+                        f"v{spec.renderer_version}, not {renderer.name} v{renderer.version}")
+    return freeze(model)

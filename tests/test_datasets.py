@@ -1,0 +1,83 @@
+"""Image sources for drawers: MNIST IDX, folders of images, the optional KanjiVG symbols."""
+
+import os
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from canvasdraw.datasets import load_images, to_ink
+from canvasdraw.renderer import UserError
+from tests.test_drawer import write_idx
+
+MNIST = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist")
+
+
+@pytest.mark.parametrize("name", ["train-images-idx3-ubyte.gz", "train-images-idx3-ubyte"])
+def test_mnist_idx_files_are_resized_bilinearly_to_ink_in_unit_range(tmp_path, name):
+    digits = np.zeros((3, 28, 28), np.uint8)
+    digits[:, 10:18, 12:16] = 255
+    write_idx(tmp_path / name, digits)
+    data = load_images(f"mnist:{tmp_path}", 64)
+    assert data.hints.shape == (3, 64, 64, 1) and data.hints.dtype == np.uint8
+    batch = data.batch(np.array([0, 2]))
+    assert batch["hint"].shape == (2, 64, 64, 1) and batch["target"] is batch["hint"]
+    assert batch["hint"].max() == 1.0 and batch["hint"].min() == 0.0
+    expected = np.asarray(Image.fromarray(digits[0]).resize((64, 64), Image.BILINEAR)) / 255
+    np.testing.assert_allclose(batch["hint"][0, ..., 0], expected, atol=1e-6)
+
+
+def test_bad_mnist_files_give_clear_errors(tmp_path):
+    with pytest.raises(UserError, match="no train-images-idx3-ubyte.gz"):
+        load_images(f"mnist:{tmp_path}", 32)
+    (tmp_path / "train-images-idx3-ubyte").write_bytes(b"\0\0\x08\x03" + (5).to_bytes(4, "big") * 3 + b"\0" * 10)
+    with pytest.raises(UserError, match="truncated"):
+        load_images(f"mnist:{tmp_path}", 32)
+    with pytest.raises(UserError, match="unknown image source"):
+        load_images("imagenet:/x", 32)
+
+
+@pytest.mark.skipif(not os.path.isdir(MNIST), reason="the shared MNIST files are not next to this checkout")
+def test_real_mnist_test_split_is_mnist64():
+    data = load_images(f"mnist:{MNIST}", 64, "test")
+    assert data.hints.shape == (10_000, 64, 64, 1)
+    assert 0.05 < data.hints.mean() / 255 < 0.2  # white digits on black
+
+
+def test_to_ink_handles_polarity_alpha_16_bit_and_aspect(tmp_path):
+    paper = np.full((20, 40), 255, np.uint8)
+    paper[8:12, 5:35] = 0                                   # dark bar on white paper, wide image
+    ink = to_ink(Image.fromarray(paper), 32)
+    assert ink.shape == (32, 32) and ink[16, 16] > 200 and ink[2, 16] == 0  # inverted, padded
+    assert to_ink(Image.fromarray(255 - paper), 32)[16, 16] > 200              # light on dark kept
+    rgba = np.zeros((16, 16, 4), np.uint8)
+    rgba[4:12, 4:12] = (0, 0, 0, 255)                       # opaque black square, transparent rest
+    assert to_ink(Image.fromarray(rgba, "RGBA"), 16)[8, 8] == 255 and to_ink(Image.fromarray(rgba, "RGBA"), 16)[0, 0] == 0
+    deep = Image.fromarray((255 - paper).astype(np.uint16) * 257)  # 16-bit grey
+    np.testing.assert_array_equal(to_ink(deep, 32), to_ink(Image.fromarray(255 - paper), 32))
+    forced = to_ink(Image.fromarray(255 - paper), 32, invert=True)
+    assert forced[16, 16] < 50
+
+
+def test_folder_source_splits_every_tenth_file(tmp_path):
+    for i in range(12):
+        Image.fromarray(np.full((8, 8), 20 * i, np.uint8)).save(tmp_path / f"{i:02d}.png")
+    (tmp_path / "notes.txt").write_text("not an image")
+    assert len(load_images(f"folder:{tmp_path}", 16, "train")) == 11
+    assert len(load_images(f"folder:{tmp_path}", 16, "test")) == 1
+    (tmp_path / "broken.png").write_bytes(b"not a png")
+    with pytest.raises(UserError, match="cannot read image .*broken.png"):
+        load_images(f"folder:{tmp_path}", 16, "train")
+    with pytest.raises(UserError, match="not a folder"):
+        load_images(f"folder:{tmp_path / 'nope'}", 16)
+
+
+def test_kanjivg_without_the_package_names_the_extra(monkeypatch):
+    from importlib import metadata
+
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "files", missing)
+    with pytest.raises(UserError, match=r"pip install 'canvasdraw\[symbols\]'"):
+        load_images("kanjivg", 32)

@@ -1,0 +1,104 @@
+"""The drawer: shapes, the action penalty, gradients only into the drawer, and a smoke run."""
+
+import gzip
+import json
+import os
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from flax import nnx
+
+from canvasdraw import load_renderer
+from canvasdraw.canvas import make_canvas, spec_for
+from canvasdraw.drawer import Drawer, DrawerSpec, action_penalty, draw
+from canvasdraw.drawer_config import drawer_config
+from canvasdraw.drawer_train import train_and_evaluate, train_step
+from canvasdraw.frozen import export_canvas, freeze
+from canvasdraw.renderer import UserError
+
+
+def write_idx(path, images):
+    """A uint8 IDX3 file (gzipped if the name ends in .gz), as MNIST ships them."""
+    header = b"\0\0\x08\x03" + b"".join(int(n).to_bytes(4, "big") for n in images.shape)
+    data = header + images.astype(np.uint8).tobytes()
+    (gzip.open if str(path).endswith(".gz") else open)(path, "wb").write(data)
+
+
+def fake_mnist(folder, train=64, test=16):
+    """Blurry random blobs, 28×28, in MNIST's file layout."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    for stem, n in (("train", train), ("t10k", test)):
+        yy, xx = np.mgrid[:28, :28]
+        centres = rng.uniform(8, 20, (n, 2))
+        blobs = np.exp(-((xx - centres[:, :1, None]) ** 2 + (yy - centres[:, 1:, None]) ** 2) / 18)
+        write_idx(folder / f"{stem}-images-idx3-ubyte.gz", blobs * 255)
+    return folder
+
+
+def small_canvas(size=16):
+    return make_canvas(spec_for(load_renderer("bezier"), size, hidden=16), nnx.Rngs(0))
+
+
+@pytest.mark.parametrize("variant, steps", [("lstm", 1), ("lstm", 3), ("plain", 2)])
+def test_draw_shapes(variant, steps):
+    spec = DrawerSpec(16, 1, 1, 7, steps, variant, widths=(8, 8), hidden=16)
+    drawer = Drawer(spec, rngs=nnx.Rngs(0))
+    hints = jnp.zeros((5, 16, 16, 1))
+    actions, states = draw(drawer, freeze(small_canvas()), hints, jnp.zeros((16, 16, 1)))
+    assert actions.shape == (5, steps, 7) and states.shape == (5, steps, 16, 16, 1)
+    # The head's bias starts at 0.5, so first actions sit near the centre of [0, 1].
+    assert abs(float(actions[:, 0].mean()) - 0.5) < 0.2
+
+
+def test_action_penalty_is_zero_inside_the_unit_interval_and_positive_outside():
+    inside = jnp.linspace(0, 1, 11)
+    assert float(action_penalty(inside)) == 0
+    assert float(action_penalty(jnp.array([-0.1]))) == pytest.approx(30 * (0.6**2 - 0.25))
+    assert float(action_penalty(jnp.array([1.2]))) > 0
+
+
+def test_a_training_step_changes_the_drawer_and_leaves_the_canvas_bit_identical():
+    import optax
+
+    canvas = freeze(small_canvas())
+    before = jax.tree.map(np.array, canvas.params)
+    spec = DrawerSpec(16, 1, 1, 7, 3, "lstm", widths=(8, 8), hidden=16)
+    drawer = Drawer(spec, rngs=nnx.Rngs(0))
+    drawer_before = jax.tree.map(np.array, nnx.state(drawer, nnx.Param))
+    optimizer = nnx.Optimizer(drawer, optax.adam(1e-3), wrt=nnx.Param)
+    batch = {"hint": jnp.ones((4, 16, 16, 1)) * 0.3, "target": jnp.ones((4, 16, 16, 1)) * 0.3}
+    train_step(drawer, optimizer, canvas, batch, jnp.zeros((16, 16, 1)))
+    assert all(np.array_equal(a, b) for a, b in zip(jax.tree.leaves(before), jax.tree.leaves(canvas.params)))
+    after = jax.tree.leaves(nnx.state(drawer, nnx.Param))
+    assert sum(not np.array_equal(a, b) for a, b in zip(jax.tree.leaves(drawer_before), after)) == len(after)
+
+    def loss(canvas):  # the gradient with respect to the canvas is exactly zero
+        _, states = draw(drawer, canvas, batch["hint"], jnp.zeros((16, 16, 1)))
+        return jnp.mean((states[:, -1] - batch["target"]) ** 2)
+    assert all(float(jnp.abs(g).max()) == 0 for g in jax.tree.leaves(jax.grad(loss)(canvas)))
+
+
+def _metrics(workdir):
+    return [json.loads(line) for line in open(os.path.join(workdir, "metrics.jsonl"))]
+
+
+def test_smoke_training_lowers_the_loss_and_scores_the_real_render(tmp_path):
+    export_canvas(small_canvas(), tmp_path / "canvas.msgpack")
+    config = drawer_config(f"mnist:{fake_mnist(tmp_path / 'mnist')}", str(tmp_path / "canvas.msgpack"), "smoke")
+    config.steps, config.log_every = 30, 5
+    config.learning_rate = 3e-3
+    result = train_and_evaluate(config, str(tmp_path / "run"))
+    losses = [m["train/loss"] for m in _metrics(tmp_path / "run") if "train/loss" in m]
+    assert losses[-1] < losses[0]
+    assert result["images"] == 16 and 0 < result["real_l2"] < 1 and 0 < result["canvas_l2"] < 1
+    assert any(p.endswith(".png") for p in os.listdir(tmp_path / "run" / "images"))
+
+
+def test_drawer_refuses_a_canvas_of_another_size(tmp_path):
+    export_canvas(small_canvas(32), tmp_path / "canvas.msgpack")
+    config = drawer_config(f"mnist:{fake_mnist(tmp_path / 'mnist')}", str(tmp_path / "canvas.msgpack"), "smoke")
+    with pytest.raises(UserError, match="drawer size 16 differs from the canvas's 32"):
+        train_and_evaluate(config, str(tmp_path / "run"))

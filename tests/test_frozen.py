@@ -1,0 +1,96 @@
+"""The frozen canvas: nothing trains it, it round-trips through a weights file, and the canvases
+shipped inside the package load with no workdir."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+from flax import nnx
+
+from canvasdraw import load_renderer
+from canvasdraw.canvas import make_canvas, spec_for
+from canvasdraw.canvas_train import evaluate
+from canvasdraw.cli import main
+from canvasdraw.frozen import SHIPPED, export_canvas, freeze, load_canvas, shipped_canvases
+from canvasdraw.renderer import UserError
+
+
+class ToyDrawer(nnx.Module):
+    """target (B, S, S, 1) -> one action (B, D): enough to train through a canvas."""
+
+    def __init__(self, size, action_dim, rngs):
+        self.dense = nnx.Linear(size * size, action_dim, rngs=rngs)
+
+    def __call__(self, targets):
+        return jax.nn.sigmoid(self.dense(targets.reshape(targets.shape[0], -1)))
+
+
+def _canvas(size=16):
+    return make_canvas(spec_for(load_renderer("bezier"), size, hidden=16), nnx.Rngs(0))
+
+
+def test_drawer_steps_leave_the_frozen_canvas_bit_identical():
+    canvas = freeze(_canvas())
+    before = jax.tree.map(np.array, canvas.params)
+    drawer = ToyDrawer(16, 7, nnx.Rngs(1))
+    drawer_before = jax.tree.map(np.array, nnx.state(drawer, nnx.Param))
+    optimizer = nnx.Optimizer(drawer, optax.adam(1e-2), wrt=nnx.Param)
+    targets = jnp.asarray(np.random.default_rng(0).random((4, 16, 16, 1)), jnp.float32)
+
+    @nnx.jit
+    def step(drawer, optimizer, canvas, targets):
+        def loss(drawer, canvas):
+            drawn = canvas(jnp.zeros_like(targets), drawer(targets))
+            return jnp.mean((drawn - targets) ** 2)
+
+        value, (grads, canvas_grads) = nnx.value_and_grad(loss, argnums=(0, 1))(drawer, canvas)
+        optimizer.update(drawer, grads)
+        return value, canvas_grads
+
+    for _ in range(3):
+        _, canvas_grads = step(drawer, optimizer, canvas, targets)
+    assert all(np.array_equal(a, b) for a, b in zip(jax.tree.leaves(before), jax.tree.leaves(canvas.params)))
+    assert all(float(jnp.abs(g).max()) == 0 for g in jax.tree.leaves(canvas_grads))
+    moved = [not np.array_equal(a, b) for a, b in
+             zip(jax.tree.leaves(drawer_before), jax.tree.leaves(nnx.state(drawer, nnx.Param)))]
+    assert all(moved)
+
+
+def test_weights_file_round_trip_and_bad_files(tmp_path):
+    model = _canvas(32)
+    size = export_canvas(model, tmp_path / "c.msgpack")
+    assert size == (tmp_path / "c.msgpack").stat().st_size
+    loaded = load_canvas(tmp_path / "c.msgpack", load_renderer("bezier"))
+    states = jnp.zeros((2, 32, 32, 1))
+    actions = jnp.asarray(np.random.default_rng(0).random((2, 7)), jnp.float32)
+    np.testing.assert_array_equal(np.asarray(loaded(states, actions)), np.asarray(freeze(model)(states, actions)))
+    with pytest.raises(UserError, match="trained for renderer bezier v1, not prisms v1"):
+        load_canvas(tmp_path / "c.msgpack", load_renderer("prisms"))
+    (tmp_path / "junk.msgpack").write_bytes(b"\x00not msgpack")
+    with pytest.raises(UserError, match="is not a canvas weights file"):
+        load_canvas(tmp_path / "junk.msgpack")
+    with pytest.raises(UserError, match="no canvas at nowhere"):
+        load_canvas("nowhere")
+
+
+def test_export_canvas_cli_refuses_a_missing_workdir(tmp_path, capsys):
+    assert main(["export-canvas", "--workdir", str(tmp_path / "none"), "-o", str(tmp_path / "c.msgpack")]) == 2
+    assert "not a canvas workdir" in capsys.readouterr().err
+    assert not (tmp_path / "c.msgpack").exists()
+
+
+def test_shipped_canvases_load_without_a_workdir_and_are_small():
+    assert set(shipped_canvases()) >= {"bezier", "rectangles", "prisms"}
+    total = sum(p.stat().st_size for p in SHIPPED.iterdir() if p.name.endswith(".msgpack"))
+    assert total <= 20e6
+    for name in ("bezier", "rectangles", "prisms"):
+        canvas = load_canvas(name, load_renderer(name))
+        assert (canvas.spec.renderer, canvas.spec.size) == (name, 64)
+
+
+def test_shipped_bezier_canvas_is_faithful():
+    """A small held-out check of the shipped weights against the real renderer (full numbers:
+    docs/results.md)."""
+    result = evaluate(load_canvas("bezier"), load_renderer("bezier"), episodes=16)
+    assert result["single_mse"] < 0.004 < result["black_mse"]
