@@ -197,7 +197,8 @@ def fit(run: RunFolder, model, optimizer, stream, train_on, evaluate_now, config
 
     train_on(batch) -> dict of scalar metrics, the first one the loss; evaluate_now(step) logs
     held-out numbers. Cadence from config: log_every, checkpoint_every, eval_every, steps (the
-    total, so a resumed run continues from `step`), batch_size (for samples/s). A non-finite loss
+    total, so a resumed run continues from `step`), batch_size. Logs train/<metric>,
+    train/elapsed_s (wall time of this process, evaluations included) and train/samples_per_s. A non-finite loss
     raises NonFiniteLossError; SIGINT/SIGTERM save a checkpoint and raise KeyboardInterrupt.
     """
     started, start_step = time.perf_counter(), step
@@ -210,8 +211,9 @@ def fit(run: RunFolder, model, optimizer, stream, train_on, evaluate_now, config
             if step % config.log_every == 0 or step == config.steps:
                 name, loss = next(iter(metrics.items()))
                 check_finite(step, **{name: loss})
-                rate = (step - start_step) * config.batch_size / (time.perf_counter() - started)
-                run.log(step, {**{f"train/{k}": v for k, v in metrics.items()}, "train/samples_per_s": rate})
+                elapsed = time.perf_counter() - started
+                run.log(step, {**{f"train/{k}": v for k, v in metrics.items()}, "train/elapsed_s": elapsed,
+                               "train/samples_per_s": (step - start_step) * config.batch_size / elapsed})
                 bar.set_postfix({k: f"{float(v):.4f}" for k, v in metrics.items()})
             if step % config.checkpoint_every == 0 or stop.requested:
                 run.save(step, model, optimizer)

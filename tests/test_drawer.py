@@ -12,6 +12,7 @@ from flax import nnx
 
 from canvasdraw import load_renderer
 from canvasdraw.canvas import make_canvas, spec_for
+from canvasdraw.cli import main
 from canvasdraw.drawer import Drawer, DrawerSpec, action_penalty, draw
 from canvasdraw.drawer_config import drawer_config
 from canvasdraw.drawer_train import train_and_evaluate, train_step
@@ -85,7 +86,7 @@ def _metrics(workdir):
     return [json.loads(line) for line in open(os.path.join(workdir, "metrics.jsonl"))]
 
 
-def test_smoke_training_lowers_the_loss_and_scores_the_real_render(tmp_path):
+def test_smoke_training_lowers_the_loss_and_scores_the_real_render(tmp_path, capsys):
     export_canvas(small_canvas(), tmp_path / "canvas.msgpack")
     config = drawer_config(f"mnist:{fake_mnist(tmp_path / 'mnist')}", str(tmp_path / "canvas.msgpack"), "smoke")
     config.steps, config.log_every = 30, 5
@@ -95,6 +96,12 @@ def test_smoke_training_lowers_the_loss_and_scores_the_real_render(tmp_path):
     assert losses[-1] < losses[0]
     assert result["images"] == 16 and 0 < result["real_l2"] < 1 and 0 < result["canvas_l2"] < 1
     assert any(p.endswith(".png") for p in os.listdir(tmp_path / "run" / "images"))
+    # The run folder keeps its canvas, so it can be scored later from the command line.
+    assert main(["eval-drawer", "--workdir", str(tmp_path / "run"), "--data", config.data, "--limit", "8"]) == 0
+    table = capsys.readouterr().out
+    assert "| images | 8 |" in table and "| real_l2 |" in table and "| canvas_l2 |" in table
+    assert main(["eval-drawer", "--workdir", str(tmp_path / "nothing"), "--data", config.data]) == 2
+    assert "not a drawer workdir" in capsys.readouterr().err
 
 
 def test_drawer_refuses_a_canvas_of_another_size(tmp_path):
