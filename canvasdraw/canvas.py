@@ -99,6 +99,13 @@ def _act(x):
     return jax.nn.leaky_relu(x, 0.2)
 
 
+def pixel_shuffle(x, factor: int = 2):
+    """(B, H, W, C·f²) -> (B, H·f, W·f, C)."""
+    b, h, w, c = x.shape
+    x = x.reshape(b, h, w, factor, factor, c // factor**2)
+    return x.transpose(0, 1, 3, 2, 4, 5).reshape(b, h * factor, w * factor, c // factor**2)
+
+
 class ActionEncoder(nnx.Module):
     """actions (B, D) in [0, 1] -> codes (B, out)."""
 
@@ -126,16 +133,8 @@ class PatchCanvas(nnx.Module):
         h = _act(self.action(actions)[:, None, :] + self.position[...])      # (B, cells, H)
         for layer in self.layers:
             h = h + _act(layer(h))
-        g, p = s.size // s.patch, s.patch
-        out = self.head(h).reshape(b, g, g, p, p, s.out_channels)
-        return out.transpose(0, 1, 3, 2, 4, 5).reshape(b, s.size, s.size, s.out_channels)
-
-
-def pixel_shuffle(x, factor: int = 2):
-    """(B, H, W, C·f²) -> (B, H·f, W·f, C)."""
-    b, h, w, c = x.shape
-    x = x.reshape(b, h, w, factor, factor, c // factor**2)
-    return x.transpose(0, 1, 3, 2, 4, 5).reshape(b, h * factor, w * factor, c // factor**2)
+        g = s.size // s.patch
+        return pixel_shuffle(self.head(h).reshape(b, g, g, -1), s.patch)
 
 
 class ResBlock(nnx.Module):

@@ -2,8 +2,8 @@
 through a frozen canvas.
 
 Each step the drawer sees the hint image X (B, S, S, Ct) and the current state x_n (B, S, S, C)
-with two coordinate channels (CoordConv), encodes them with strided convolutions and a dense
-layer, passes the code through an LSTM (`lstm`) or a dense layer (`plain`, the paper's ablation)
+with two coordinate channels (CoordConv), encodes them with a patch embedding, strided
+convolutions and a dense layer, passes the code through an LSTM (`lstm`) or a dense layer (`plain`, the paper's ablation)
 and emits an action (B, D) from a dense head whose bias starts at 0.5 (actions start in the
 centre). Actions are not squashed: `action_penalty` keeps them in [0, 1] during training and
 `draw` clips them before they are rendered for real. ReLU, no batch norm (paper appendix).
@@ -28,7 +28,9 @@ class DrawerSpec:
     action_dim: int                 # D (the canvas's)
     steps: int                      # N actions per image
     variant: str = "lstm"           # "lstm" or "plain"
-    widths: tuple[int, ...] = (16, 32, 64)  # conv channels, each conv halves the resolution
+    patch: int = 4                  # the first layer embeds patch×patch pixel blocks (a strided conv)
+    widths: tuple[int, ...] = (32, 64)  # channels after the patch embedding, then after each
+                                        # 3×3 stride-2 convolution
     hidden: int = 256
 
     @classmethod
@@ -38,8 +40,13 @@ class DrawerSpec:
     def check(self):
         if self.variant not in ("lstm", "plain"):
             raise ValueError(f"drawer variant must be lstm or plain, got {self.variant!r}")
-        if self.steps < 1 or self.size % 2 ** len(self.widths):
-            raise ValueError(f"need steps >= 1 and size divisible by {2 ** len(self.widths)}")
+        if self.steps < 1 or self.size % (self.patch * 2 ** (len(self.widths) - 1)):
+            raise ValueError(f"need steps >= 1 and size divisible by {self.patch * 2 ** (len(self.widths) - 1)}")
+
+    @property
+    def coarse(self) -> int:
+        """Side of the encoder's last feature map."""
+        return self.size // (self.patch * 2 ** (len(self.widths) - 1))
 
 
 def coordinates(size: int):
@@ -47,6 +54,14 @@ def coordinates(size: int):
     axis = (jnp.arange(size) + 0.5) / size * 2 - 1
     x, y = jnp.meshgrid(axis, axis)
     return jnp.stack([x, y], axis=-1)
+
+
+def space_to_depth(x, factor: int):
+    """(B, H, W, C) -> (B, H/f, W/f, f·f·C): each f×f block becomes one feature vector, so a
+    kernel = stride = f convolution is one matmul (fast on CPUs)."""
+    b, h, w, c = x.shape
+    x = x.reshape(b, h // factor, factor, w // factor, factor, c)
+    return x.transpose(0, 1, 3, 2, 4, 5).reshape(b, h // factor, w // factor, factor * factor * c)
 
 
 def action_penalty(actions):
@@ -60,11 +75,11 @@ class Drawer(nnx.Module):
     def __init__(self, spec: DrawerSpec, *, rngs: nnx.Rngs):
         spec.check()
         self.spec = spec
-        channels = (spec.hint_channels + spec.state_channels + 2,) + spec.widths
-        self.convs = nnx.List([nnx.Conv(channels[i], channels[i + 1], (3, 3), strides=2, rngs=rngs)
-                               for i in range(len(spec.widths))])
-        coarse = spec.size // 2 ** len(spec.widths)
-        self.dense = nnx.Linear(coarse * coarse * spec.widths[-1], spec.hidden, rngs=rngs)
+        inputs = spec.hint_channels + spec.state_channels + 2
+        self.embed = nnx.Linear(spec.patch**2 * inputs, spec.widths[0], rngs=rngs)
+        self.convs = nnx.List([nnx.Conv(spec.widths[i], spec.widths[i + 1], (3, 3), strides=2, rngs=rngs)
+                               for i in range(len(spec.widths) - 1)])
+        self.dense = nnx.Linear(spec.coarse**2 * spec.widths[-1], spec.hidden, rngs=rngs)
         if spec.variant == "lstm":
             self.memory = nnx.OptimizedLSTMCell(spec.hidden, spec.hidden, rngs=rngs)
         else:
@@ -83,6 +98,7 @@ class Drawer(nnx.Module):
         b, s = hints.shape[0], self.spec.size
         coords = jnp.broadcast_to(coordinates(s), (b, s, s, 2))
         x = jnp.concatenate([hints * 2 - 1, states * 2 - 1, coords], axis=-1)
+        x = jax.nn.relu(self.embed(space_to_depth(x, self.spec.patch)))
         for conv in self.convs:
             x = jax.nn.relu(conv(x))
         x = jax.nn.relu(self.dense(x.reshape(b, -1)))

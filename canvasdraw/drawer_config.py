@@ -23,12 +23,12 @@ def drawer_config(data: str, canvas: str, variant: str | None):
     c.eval_every = 1000
     c.eval_images = 512           # held-out images scored at each eval_every
     c.final_eval_images = None    # None = the whole held-out split
-    c.drawer = ml_collections.ConfigDict(dict(variant="lstm", widths=(16, 32, 64), hidden=256))
+    c.drawer = ml_collections.ConfigDict(dict(variant="lstm", patch=4, widths=(32, 64), hidden=256))
     variant = variant or "4lstm"
     if variant == "smoke":
         c.size, c.steps, c.batch_size, c.steps_per_image = 16, 6, 8, 2
         c.log_every, c.checkpoint_every, c.eval_every, c.eval_images, c.final_eval_images = 2, 3, 6, 16, 16
-        c.drawer = ml_collections.ConfigDict(dict(variant="lstm", widths=(8, 8), hidden=32))
+        c.drawer = ml_collections.ConfigDict(dict(variant="lstm", patch=4, widths=(8, 8), hidden=32))
     elif match := re.fullmatch(r"(\d+)(lstm|plain)", variant):
         c.steps_per_image, c.drawer.variant = int(match[1]), match[2]
     else:

@@ -45,7 +45,7 @@ def small_canvas(size=16):
 
 @pytest.mark.parametrize("variant, steps", [("lstm", 1), ("lstm", 3), ("plain", 2)])
 def test_draw_shapes(variant, steps):
-    spec = DrawerSpec(16, 1, 1, 7, steps, variant, widths=(8, 8), hidden=16)
+    spec = DrawerSpec(16, 1, 1, 7, steps, variant, patch=4, widths=(8, 8), hidden=16)
     drawer = Drawer(spec, rngs=nnx.Rngs(0))
     hints = jnp.zeros((5, 16, 16, 1))
     actions, states = draw(drawer, freeze(small_canvas()), hints, jnp.zeros((16, 16, 1)))
@@ -66,7 +66,7 @@ def test_a_training_step_changes_the_drawer_and_leaves_the_canvas_bit_identical(
 
     canvas = freeze(small_canvas())
     before = jax.tree.map(np.array, canvas.params)
-    spec = DrawerSpec(16, 1, 1, 7, 3, "lstm", widths=(8, 8), hidden=16)
+    spec = DrawerSpec(16, 1, 1, 7, 3, "lstm", patch=4, widths=(8, 8), hidden=16)
     drawer = Drawer(spec, rngs=nnx.Rngs(0))
     drawer_before = jax.tree.map(np.array, nnx.state(drawer, nnx.Param))
     optimizer = nnx.Optimizer(drawer, optax.adam(1e-3), wrt=nnx.Param)
