@@ -81,7 +81,10 @@ def test_workdir_of_another_renderer_is_refused(tmp_path):
 
 def test_missing_or_corrupt_workdir(tmp_path, capsys):
     assert main(["eval-canvas", "--workdir", str(tmp_path / "nothing")]) == 2
-    assert "not a canvas workdir" in capsys.readouterr().err
+    assert "not a workdir, a weights file or a shipped canvas" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["eval-canvas", "--workdir", str(tmp_path / "empty")]) == 2
+    assert "not a canvas workdir (no run.json)" in capsys.readouterr().err
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "run.json").write_text("{not json")
     with pytest.raises(UserError, match="unreadable or corrupt"):
