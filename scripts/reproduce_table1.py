@@ -1,0 +1,92 @@
+"""Table 1 of the paper on MNIST-64: drawers through the shipped `bezier` canvas, scored on the
+real Cairo re-render of their actions over the MNIST test set, plus the per-image optimisation
+baseline (no drawer).
+
+    python scripts/reproduce_table1.py --mnist ../shared/data/mnist [--runs runs/table1]
+        [--variants 4lstm,4plain,20lstm] [--steps N] [--baseline-images 1000] [--baseline-steps 300]
+
+Each drawer trains in RUNS/<variant> (resumed if interrupted; training time = the sum of
+train/elapsed_s over its processes) and is scored on all 10,000 test images. The baseline
+optimises 4 random-start actions per image through the canvas with Adam (canvasdraw.optimize)
+on the first --baseline-images test images and reports its time per image.
+"""
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import jax.numpy as jnp
+import numpy as np
+
+from canvasdraw.configs import load_config
+from canvasdraw.datasets import load_images
+from canvasdraw.drawer_train import render_all, train_and_evaluate
+from canvasdraw.frozen import load_canvas
+from canvasdraw.optimize import optimize_actions
+from canvasdraw.registry import load_renderer
+
+PAPER = {"4lstm": 0.0175, "4plain": 0.0198, "20lstm": 0.0080}
+CONFIG = Path(__file__).resolve().parent.parent / "configs" / "drawer_mnist.py"
+
+
+def training_minutes(workdir: Path) -> float:
+    """Sum over the run's processes of their last logged train/elapsed_s, in minutes."""
+    rows = [json.loads(line) for line in (workdir / "metrics.jsonl").read_text().splitlines()]
+    total, last = 0.0, 0.0
+    for row in rows:
+        if "train/elapsed_s" in row:
+            if row["train/elapsed_s"] < last:  # a resumed process started its clock again
+                total += last
+            last = row["train/elapsed_s"]
+    return (total + last) / 60
+
+
+def baseline(mnist: str, images: int, steps: int, strokes: int = 4, batch: int = 250) -> tuple[float, float, float]:
+    """(real L2, canvas L2, seconds per image) of per-image optimisation from random actions."""
+    renderer, canvas = load_renderer("bezier"), load_canvas("bezier")
+    test = load_images(f"mnist:{mnist}", 64, "test")
+    rng = np.random.default_rng(0)
+    start = jnp.zeros((64, 64, 1))
+    real, guess, seconds = [], [], 0.0
+    for first in range(0, images, batch):
+        targets = test.batch(np.arange(first, min(first + batch, images)))["target"]
+        init = jnp.asarray(rng.random((len(targets), strokes, renderer.action_dim)), jnp.float32)
+        began = time.perf_counter()
+        actions, _, after = optimize_actions(canvas, targets, start, init, steps=steps)
+        actions = np.asarray(actions)
+        seconds += time.perf_counter() - began
+        real.append(np.mean((render_all(renderer, actions, 64) - targets) ** 2, axis=(1, 2, 3)))
+        guess.append(np.asarray(after))
+    return float(np.mean(np.concatenate(real))), float(np.mean(np.concatenate(guess))), seconds / images
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mnist", required=True, help="folder with the MNIST IDX files")
+    parser.add_argument("--runs", default="runs/table1", type=Path)
+    parser.add_argument("--variants", default="4lstm,4plain,20lstm")
+    parser.add_argument("--steps", type=int, help="override the drawer configs' number of updates")
+    parser.add_argument("--baseline-images", type=int, default=1000)
+    parser.add_argument("--baseline-steps", type=int, default=300)
+    args = parser.parse_args()
+
+    rows = []
+    for variant in args.variants.split(","):
+        overrides = [f"data=mnist:{args.mnist}"] + ([f"steps={args.steps}"] if args.steps else [])
+        workdir = args.runs / variant
+        # Resumes a finished or interrupted run; ends by scoring the whole test split.
+        result = train_and_evaluate(load_config(f"{CONFIG}:{variant}", overrides), str(workdir))
+        rows.append((variant, result["real_l2"], result["canvas_l2"], PAPER.get(variant),
+                     f"{training_minutes(workdir):.0f} min training"))
+    if args.baseline_images:
+        real, guess, per_image = baseline(args.mnist, args.baseline_images, args.baseline_steps)
+        rows.append((f"per-image optimisation ({args.baseline_steps} Adam steps, first "
+                     f"{args.baseline_images} images)", real, guess, None, f"{per_image * 1000:.1f} ms/image"))
+    print("| method | real re-render L2 | canvas L2 | paper | cost |\n|---|---|---|---|---|")
+    for name, real, guess, paper, cost in rows:
+        print(f"| {name} | {real:.4f} | {guess:.4f} | {paper if paper else '—'} | {cost} |")
+
+
+if __name__ == "__main__":
+    main()
