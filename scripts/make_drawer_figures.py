@@ -1,0 +1,58 @@
+"""Figures like the paper's Fig. 6 for a trained drawer: per held-out image, one row of
+target | real re-render | strokes in red on white | the real state after each action.
+
+    python scripts/make_drawer_figures.py --workdir runs/table1/4lstm --data mnist:../shared/data/mnist \
+        -o docs/images/mnist_4lstm.png [--images 6] [--first 0]
+"""
+
+import argparse
+
+import jax.numpy as jnp
+import numpy as np
+
+from canvasdraw import images
+from canvasdraw.datasets import load_images
+from canvasdraw.drawer_train import predict, restore_drawer
+from canvasdraw.files import write_atomic
+
+RED = np.array([0.85, 0.1, 0.1], np.float32)
+
+
+def red_on_white(renderer, actions: np.ndarray, size: int) -> np.ndarray:
+    """Each action's coverage drawn in red on white, (S, S, 3)."""
+    ink = np.zeros((size, size), np.float32)
+    for action in actions:
+        layer = renderer.layer(action, size)
+        ink = np.maximum(ink, layer[..., -1] if renderer.composite == "over" else layer.max(-1))
+    return 1 - ink[..., None] * (1 - RED)
+
+
+def figure_rows(drawer, canvas, renderer, hints: np.ndarray) -> list[np.ndarray]:
+    size = drawer.spec.size
+    actions, _ = predict(drawer, canvas, jnp.asarray(hints), jnp.asarray(renderer.blank(size)))
+    tiles = []
+    for hint, acts in zip(hints, np.asarray(actions)):
+        steps = [renderer.render(acts[:k], size) for k in range(1, len(acts) + 1)]
+        tiles += [renderer.to_rgb(hint), renderer.to_rgb(steps[-1]), red_on_white(renderer, acts, size)]
+        tiles += [renderer.to_rgb(s) for s in steps]
+    return tiles
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--data", required=True)
+    parser.add_argument("-o", "--output", required=True)
+    parser.add_argument("--images", type=int, default=6)
+    parser.add_argument("--first", type=int, default=0, help="index of the first held-out image")
+    args = parser.parse_args()
+    drawer, canvas, renderer = restore_drawer(args.workdir)
+    data = load_images(args.data, drawer.spec.size, "test")
+    hints = data.batch(np.arange(args.first, args.first + args.images))["hint"]
+    tiles = figure_rows(drawer, canvas, renderer, hints)
+    write_atomic(args.output, images.png_bytes(images.grid(tiles, columns=3 + drawer.spec.steps, fill=0.75)))
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
