@@ -89,8 +89,10 @@ def test_shipped_canvases_load_without_a_workdir_and_are_small():
         assert (canvas.spec.renderer, canvas.spec.size) == (name, 64)
 
 
-def test_shipped_bezier_canvas_is_faithful():
+def test_shipped_bezier_canvas_is_faithful(capsys):
     """A small held-out check of the shipped weights against the real renderer (full numbers:
-    docs/results.md)."""
+    docs/results.md), through the library and the command line."""
     result = evaluate(load_canvas("bezier"), load_renderer("bezier"), episodes=16)
-    assert result["single_mse"] < 0.004 < result["black_mse"]
+    assert result["single_mse"] < 0.002 and result["seq10_mse"] < 0.012 and result["black_mse"] > 0.1
+    assert main(["eval-canvas", "--workdir", "bezier", "--episodes", "4"]) == 0
+    assert "| seq10_mse |" in capsys.readouterr().out
