@@ -14,8 +14,6 @@ own guess, reported beside it.
 from __future__ import annotations
 
 import dataclasses
-import json
-from pathlib import Path
 
 import grain
 import jax
@@ -150,16 +148,8 @@ def train_and_evaluate(config, workdir) -> dict:
 def restore_drawer(workdir):
     """(drawer, canvas, renderer) of a drawer run folder: the latest drawer checkpoint and the
     canvas the run was trained through (saved in the folder)."""
-    facts_file = Path(workdir) / "run.json"
-    if not facts_file.exists():
-        raise UserError(f"{workdir} is not a drawer workdir (no run.json)")
-    facts = json.loads(facts_file.read_text())
-    if facts.get("kind") != "drawer":
-        raise UserError(f"{workdir} holds a {facts.get('kind')} run, not a drawer")
-    canvas = load_canvas(Path(workdir) / CANVAS_FILE)
-    drawer = Drawer(DrawerSpec.from_dict(facts["drawer"]), rngs=nnx.Rngs(0))
-    run = RunFolder(workdir, facts)
-    if run.restore(drawer) is None:
-        raise UserError(f"{workdir} has no checkpoint yet")
-    run.close()
+    run = RunFolder.existing(workdir, "drawer")
+    canvas = load_canvas(run.path / CANVAS_FILE)
+    drawer = Drawer(DrawerSpec.from_dict(run.facts["drawer"]), rngs=nnx.Rngs(0))
+    run.load_latest(drawer)
     return drawer, canvas, load_renderer(canvas.spec.renderer)

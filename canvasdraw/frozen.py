@@ -75,17 +75,9 @@ def _read_weights(data: bytes, where: str) -> nnx.Module:
 
 def restore_canvas(workdir) -> nnx.Module:
     """The latest canvas of a canvas run folder, as a trainable module."""
-    facts_file = Path(workdir) / "run.json"
-    if not facts_file.exists():
-        raise UserError(f"{workdir} is not a canvas workdir (no run.json)")
-    facts = json.loads(facts_file.read_text())
-    if facts.get("kind") != "canvas":
-        raise UserError(f"{workdir} holds a {facts.get('kind')} run, not a canvas")
-    model = make_canvas(CanvasSpec.from_dict(facts["canvas"]), nnx.Rngs(0))
-    run = RunFolder(workdir, facts)
-    if run.restore(model) is None:
-        raise UserError(f"{workdir} has no checkpoint yet")
-    run.close()
+    run = RunFolder.existing(workdir, "canvas")
+    model = make_canvas(CanvasSpec.from_dict(run.facts["canvas"]), nnx.Rngs(0))
+    run.load_latest(model)
     return model
 
 

@@ -73,6 +73,13 @@ def _describe_mismatch(saved: dict, wanted: dict) -> str:
                      for k in keys)
 
 
+def _read_facts(facts_file: Path) -> dict:
+    try:
+        return json.loads(facts_file.read_text())
+    except (OSError, json.JSONDecodeError) as err:
+        raise UserError(f"{facts_file} is unreadable or corrupt: {err}") from None
+
+
 class RunFolder:
     """A training run's folder: checkpoints, run facts and metric logs (see module docstring)."""
 
@@ -81,10 +88,7 @@ class RunFolder:
         facts = json.loads(json.dumps(facts))  # tuples -> lists, as they read back from disk
         facts_file = self.path / "run.json"
         if facts_file.exists():
-            try:
-                saved = json.loads(facts_file.read_text())
-            except (OSError, json.JSONDecodeError) as err:
-                raise UserError(f"{facts_file} is unreadable or corrupt: {err}") from None
+            saved = _read_facts(facts_file)
             if saved != facts:
                 raise UserError(f"{self.path} holds a different run ({_describe_mismatch(saved, facts)})")
         elif self.path.exists() and any(self.path.iterdir()):
@@ -97,6 +101,24 @@ class RunFolder:
             self.path.resolve() / "checkpoints", item_names=("model", "opt"),
             options=ocp.CheckpointManagerOptions(max_to_keep=keep, enable_async_checkpointing=False))
         self._tb = None
+
+    @classmethod
+    def existing(cls, path: str | Path, kind: str) -> "RunFolder":
+        """The folder of an earlier run of `kind` ("canvas", "drawer"), opened with its own
+        facts for loading; a clear error if it is not one."""
+        facts_file = Path(path) / "run.json"
+        if not facts_file.exists():
+            raise UserError(f"{path} is not a {kind} workdir (no run.json)")
+        facts = _read_facts(facts_file)
+        if facts.get("kind") != kind:
+            raise UserError(f"{path} holds a {facts.get('kind')} run, not a {kind}")
+        return cls(path, facts)
+
+    def load_latest(self, model: nnx.Module) -> None:
+        """Loads the latest checkpoint into `model` and closes the folder."""
+        if self.restore(model) is None:
+            raise UserError(f"{self.path} has no checkpoint yet")
+        self.close()
 
     def latest_step(self) -> int | None:
         return self.manager.latest_step()
