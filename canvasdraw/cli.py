@@ -106,6 +106,15 @@ def _cmd_export_canvas(args) -> int:
     return 0
 
 
+def _cmd_refit_canvas(args) -> int:
+    from canvasdraw.refit import refit_run
+
+    _print_eval(refit_run(args.workdir, args.data, args.steps, args.eval_images, args.learning_rate))
+    print(f"saved the re-fitted canvas in {args.workdir}; continue with train-drawer --workdir {args.workdir} "
+          "--config.steps=<more>")
+    return 0
+
+
 def _print_eval(result: dict) -> None:
     print("| metric | value |\n|---|---|")
     for key, value in result.items():
@@ -173,6 +182,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", default="test", choices=("train", "test"))
     p.add_argument("--limit", type=int, help="score only the first N images")
     p.set_defaults(run=_cmd_eval_drawer)
+
+    p = commands.add_parser("refit-canvas", help="fine-tune a drawer run's canvas on the drawer's own "
+                            "actions, drawn by the real renderer (then go on with train-drawer)")
+    p.add_argument("--workdir", required=True, help="drawer run folder")
+    p.add_argument("--data", required=True, help="the drawer's images: mnist:DIR, folder:DIR or kanjivg")
+    p.add_argument("--steps", type=int, default=2000, help="canvas updates of 64 transitions (default 2000)")
+    p.add_argument("--learning-rate", type=float, default=1e-4, help="Adam step size (default 1e-4)")
+    p.add_argument("--eval-images", type=int, default=512, help="held-out images scored before and after")
+    p.set_defaults(run=_cmd_refit_canvas)
 
     p = commands.add_parser("export-canvas", help="write a canvas run's latest weights to one .msgpack file")
     p.add_argument("--workdir", required=True, help="canvas run folder")

@@ -1,7 +1,8 @@
 """Training and evaluating a drawer through a frozen canvas (paper §3.3).
 
 `train_and_evaluate(config, workdir)` loads the canvas (a shipped name, a canvas workdir or a
-weights file; its renderer name and version are recorded and checked on resume), samples image
+weights file; its renderer name and version are recorded and checked on resume; a run goes on
+through the copy kept in its folder, possibly re-fitted by canvasdraw.refit), samples image
 batches with Grain, takes one jitted data-parallel step per batch — N drawer steps unrolled
 with `lax.scan` through the canvas, loss = pixel L2 of the last state vs the target plus the
 action penalty — and ends with `evaluate` on the held-out split.
@@ -117,7 +118,10 @@ def train_and_evaluate(config, workdir) -> dict:
     if config.batch_size % jax.device_count():
         raise UserError(f"batch_size {config.batch_size} is not divisible by {jax.device_count()} devices")
     run = RunFolder(workdir, facts)
-    if not (run.path / CANVAS_FILE).exists():  # the run keeps the exact canvas it trains through
+    # The run keeps the exact canvas it trains through (re-fitted by `refit-canvas` when asked).
+    if (run.path / CANVAS_FILE).exists():
+        canvas = load_canvas(run.path / CANVAS_FILE, renderer)
+    else:
         export_canvas(canvas.module(), run.path / CANVAS_FILE)
     train, test = load_images(config.data, spec.size, "train"), load_images(config.data, spec.size, "test")
     drawer = Drawer(spec, rngs=nnx.Rngs(config.seed))

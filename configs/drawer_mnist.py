@@ -1,4 +1,4 @@
-"""Drawer for MNIST-64 through the shipped `bezier` canvas (paper §4.1, Table 1).
+"""Drawer for MNIST-64 through the shipped `bezier_soft` canvas (paper §4.1, Table 1).
 
 Run book (MNIST IDX files in DATA, e.g. ../shared/data/mnist):
     canvasdraw train-drawer --config configs/drawer_mnist.py:4lstm --workdir runs/mnist_4lstm --config.data=mnist:DATA
@@ -7,11 +7,11 @@ Run book (MNIST IDX files in DATA, e.g. ../shared/data/mnist):
     canvasdraw eval-drawer --workdir runs/mnist_4lstm --data mnist:DATA
 
 Variants: <N>lstm / <N>plain (N actions per image), smoke (16 px, tests). Use another canvas
-with --config.canvas=runs/canvas_bezier (a workdir) or a .msgpack file.
+with --config.canvas=runs/canvas_bezier_soft (a workdir) or a .msgpack file.
 """
 
 from canvasdraw.drawer_config import drawer_config
 
 
 def get_config(arg=None):
-    return drawer_config("mnist:data/mnist", "bezier", arg)
+    return drawer_config("mnist:data/mnist", "bezier_soft", arg)

@@ -1,6 +1,9 @@
 """Quadratic Bézier strokes (paper Fig. 5): two end points, one control point, a thickness.
 
 `bezier`: white ink on black, one channel, `max` compositing (paper §3.3).
+`bezier_soft`: the same stroke with a soft edge (a `softness` parameter), like a pen or a
+scanned/resized drawing; with hard edges nothing can come closer than L2 ≈ 0.007 to the soft
+strokes of MNIST-64 (docs/results.md).
 `bezier_color`: the same stroke in a LAB colour with alpha, `over` compositing (paper §4.3).
 Coordinates are fractions of the canvas (0 = left/top, 1 = right/bottom); the stroke width is
 (0.01 + 0.14·thickness)·S pixels, round caps, anti-aliased.
@@ -16,6 +19,8 @@ from canvasdraw.raster import CoverageRaster
 from canvasdraw.renderer import ActionParam, Renderer
 
 MIN_WIDTH, MAX_WIDTH = 0.01, 0.15  # stroke width as a fraction of the canvas size
+MAX_SOFTNESS = 0.08  # widest edge ramp of `bezier_soft`, as a fraction of the canvas size
+MAX_RAMP_LAYERS = 8  # nested strokes that draw the ramp (about one per pixel of ramp)
 
 STROKE_SPEC = (
     ActionParam("x0", "start point x"),
@@ -26,6 +31,8 @@ STROKE_SPEC = (
     ActionParam("y1", "end point y"),
     ActionParam("thickness", f"stroke width, {MIN_WIDTH}..{MAX_WIDTH} of the canvas size"),
 )
+
+
 def _geometry(action, size: int):
     """Pixel-space end points, control point and width of one stroke action."""
     x0, y0, cx, cy, x1, y1 = (float(v) * size for v in action[:6])
@@ -55,16 +62,26 @@ class BezierRenderer(Renderer):
         """The stroke's anti-aliased coverage, (S, S) float32 in [0, 1]."""
         p0, c, p1, width = _geometry(action, size)
 
+        layers = self.ramp_layers(action, size, width)
+
         def paint(ctx):
             # Cairo has only cubic curves: the exact cubic form of a quadratic Bézier.
             ctx.move_to(*p0)
             ctx.curve_to(p0[0] + 2 / 3 * (c[0] - p0[0]), p0[1] + 2 / 3 * (c[1] - p0[1]),
                          p1[0] + 2 / 3 * (c[0] - p1[0]), p1[1] + 2 / 3 * (c[1] - p1[1]), *p1)
-            ctx.set_line_width(width)
             ctx.set_line_cap(1)  # cairo.LINE_CAP_ROUND
-            ctx.stroke()
+            for layer_width, opacity in layers:
+                ctx.set_source_rgba(0, 0, 0, opacity)
+                ctx.set_line_width(layer_width)
+                ctx.stroke_preserve()
+            ctx.new_path()  # the path is not part of the saved state: drop it
 
         return self._raster.draw(size, paint)
+
+    def ramp_layers(self, action, size: int, width: float) -> list[tuple[float, float]]:
+        """(line width px, opacity) of the nested strokes that draw one action, widest first.
+        A hard stroke is one opaque layer."""
+        return [(width, 1.0)]
 
     def layer(self, action, size):
         return self.coverage(action, size)[..., None]
@@ -75,6 +92,38 @@ class BezierRenderer(Renderer):
             d, width = _path(action, size)
             elements.append(f'<path d="{d}" fill="none" stroke="#000000" '
                             f'stroke-width="{svg.num(width)}" stroke-linecap="round"/>')
+        return svg.document(size, elements)
+
+
+class SoftBezierRenderer(BezierRenderer):
+    """White quadratic Bézier strokes with a soft edge on black; state (S, S, 1).
+
+    The edge ramps linearly from 1 to 0 over r = softness·MAX_SOFTNESS·S pixels centred on the
+    stroke's nominal outline (r < 0.5 px: the hard stroke of `bezier`). The ramp is k ≤ 8 nested
+    strokes of the same path, widest first, the m-th with opacity 1/(k−m+1), so that painted
+    *over* one another m of them give exactly m/k; a stroke thinner than its ramp peaks below 1.
+    The SVG draws the same nested strokes (one <g> per action), so any SVG viewer shows the
+    same picture.
+    """
+
+    name = "bezier_soft"
+    version = 1
+    action_spec = STROKE_SPEC + (
+        ActionParam("softness", f"width of the soft edge, 0..{MAX_SOFTNESS} of the canvas size"),)
+
+    def ramp_layers(self, action, size, width):
+        ramp = float(action[7]) * MAX_SOFTNESS * size
+        count = min(MAX_RAMP_LAYERS, max(1, int(np.ceil(ramp - 0.5))))
+        widths = [width + ramp - ramp * (2 * m + 1) / count for m in range(count)]
+        return [(w, 1 / (count - m)) for m, w in enumerate(widths) if w > 0]
+
+    def to_svg(self, actions, size):
+        elements = []
+        for action in np.asarray(actions).reshape(-1, self.action_dim):
+            d, width = _path(action, size)
+            paths = "".join(f'<path d="{d}" stroke-width="{svg.num(w)}" stroke-opacity="{svg.num(o)}"/>'
+                            for w, o in self.ramp_layers(action, size, width))
+            elements.append(f'<g fill="none" stroke="#000000" stroke-linecap="round">{paths}</g>')
         return svg.document(size, elements)
 
 

@@ -6,7 +6,7 @@ from canvasdraw.color import BLACK_LAB, lab_to_rgb
 from canvasdraw.renderer import ActionError, UserError, validate_actions
 from canvasdraw.testing import check_renderer
 
-BUILT_IN = ["bezier", "bezier_color", "rectangles", "prisms"]
+BUILT_IN = ["bezier", "bezier_soft", "bezier_color", "rectangles", "prisms"]
 
 
 @pytest.mark.parametrize("name", BUILT_IN)
@@ -41,6 +41,21 @@ def test_bezier_straight_stroke_covers_its_line_only():
     assert state[:29].max() == 0 and state[36:].max() == 0
     thick = r.render(np.array([[0.125, 0.5, 0.5, 0.5, 0.875, 0.5, 1.0]]), 64)[..., 0]
     assert 9 <= (thick[:, 32] > 0.5).sum() <= 11  # width 0.15 * 64 = 9.6 px
+
+
+def test_soft_bezier_edge_ramps_linearly_and_softness_zero_is_the_hard_stroke():
+    hard, soft = load_renderer("bezier"), load_renderer("bezier_soft")
+    stroke = [0.125, 0.5, 0.5, 0.5, 0.875, 0.5, 0.6]  # horizontal, width 0.094 * 64 = 6.0 px
+    assert np.array_equal(soft.render(np.array([stroke + [0.0]]), 64), hard.render(np.array([stroke]), 64))
+    # softness 1: a ramp of 0.08 * 64 = 5.1 px centred on each edge of the 6 px stroke (y 29..35).
+    column = soft.render(np.array([stroke + [1.0]]), 64)[:, 32, 0]
+    assert column[32] == pytest.approx(1.0, abs=0.02)  # the centre is still solid ink (8-bit mask)
+    upper = column[24:32]  # rows above the centre line y = 32
+    assert np.all(np.diff(upper) >= -1e-6) and np.sum((upper > 0.1) & (upper < 0.9)) == 4  # 0.2 .. 0.8
+    assert np.array_equal(upper, column[39:31:-1])  # symmetric about the centre line
+    assert column[:24].max() == 0 and column[40:].max() == 0
+    ink = lambda s: soft.render(np.array([stroke[:6] + [0.6, s]]), 64).sum()
+    assert ink(0.5) == pytest.approx(ink(0.0), rel=0.03)  # a centred ramp keeps the amount of ink
 
 
 def test_bezier_max_composite_keeps_old_ink():
