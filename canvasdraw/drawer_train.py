@@ -105,7 +105,7 @@ def build(config):
         raise UserError(f"drawer size {config.size} differs from the canvas's {cs.size}")
     spec = DrawerSpec(size=cs.size, hint_channels=1, state_channels=cs.channels, action_dim=cs.action_dim,
                       steps=config.steps_per_image, **dict(config.drawer))
-    facts = {"kind": "drawer", "drawer": dataclasses.asdict(spec),
+    facts = {"kind": "drawer", "data": config.data, "drawer": dataclasses.asdict(spec),
              "canvas": {"renderer": cs.renderer, "renderer_version": cs.renderer_version,
                         "action_names": list(cs.action_names), "size": cs.size}}
     return renderer, canvas, spec, facts

@@ -51,12 +51,36 @@ def freeze(model: nnx.Module) -> FrozenCanvas:
     return FrozenCanvas(model.spec, graphdef, params)
 
 
+def param_dict(model: nnx.Module) -> dict:
+    """A module's parameters as a plain nested dict of host arrays (for msgpack)."""
+    return serialization.to_state_dict(jax.device_get(nnx.to_pure_dict(nnx.state(model, nnx.Param))))
+
+
+def load_param_dict(model: nnx.Module, raw: dict) -> None:
+    """Loads `param_dict` output into `model`; raises if names or shapes differ."""
+    state = nnx.state(model, nnx.Param)
+    nnx.replace_by_pure_dict(state, serialization.from_state_dict(nnx.to_pure_dict(state), raw))
+    nnx.update(model, state)
+
+
+def canvas_payload(model: nnx.Module) -> dict:
+    """{"spec": CanvasSpec as JSON, "params": parameters}: the content of a weights file."""
+    return {"spec": json.dumps(dataclasses.asdict(model.spec)), "params": param_dict(model)}
+
+
+def canvas_from_payload(raw: dict, where: str) -> nnx.Module:
+    """The canvas module of a `canvas_payload`; a one-line error naming `where` if it is not one."""
+    try:
+        model = make_canvas(CanvasSpec.from_dict(json.loads(raw["spec"])), nnx.Rngs(0))
+        load_param_dict(model, raw["params"])
+    except Exception as error:  # any decoding problem means the file is not a canvas
+        raise UserError(f"{where} is not a canvas weights file ({type(error).__name__}: {error})") from None
+    return model
+
+
 def export_canvas(model: nnx.Module, path) -> int:
     """Writes the canvas's spec and parameters to one `.msgpack` file; returns its size in bytes."""
-    params = nnx.to_pure_dict(nnx.state(model, nnx.Param))
-    payload = serialization.msgpack_serialize({
-        "spec": json.dumps(dataclasses.asdict(model.spec)),
-        "params": serialization.to_state_dict(jax.device_get(params))})
+    payload = serialization.msgpack_serialize(canvas_payload(model))
     write_atomic(Path(path), payload)
     return len(payload)
 
@@ -64,13 +88,9 @@ def export_canvas(model: nnx.Module, path) -> int:
 def _read_weights(data: bytes, where: str) -> nnx.Module:
     try:
         raw = serialization.msgpack_restore(data)
-        model = make_canvas(CanvasSpec.from_dict(json.loads(raw["spec"])), nnx.Rngs(0))
-        state = nnx.state(model, nnx.Param)
-        nnx.replace_by_pure_dict(state, serialization.from_state_dict(nnx.to_pure_dict(state), raw["params"]))
-    except Exception as error:  # any decoding problem means the file is not a canvas
+    except Exception as error:
         raise UserError(f"{where} is not a canvas weights file ({type(error).__name__}: {error})") from None
-    nnx.update(model, state)
-    return model
+    return canvas_from_payload(raw, where)
 
 
 def restore_canvas(workdir) -> nnx.Module:

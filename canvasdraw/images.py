@@ -29,3 +29,23 @@ def grid(tiles: list[np.ndarray], columns: int, pad: int = 2, fill: float = 0.5,
         r, col = divmod(i, columns)
         sheet[pad + r * (h + pad):pad + r * (h + pad) + h, pad + col * (w + pad):pad + col * (w + pad) + w] = tile
     return sheet
+
+
+RED = np.array([0.85, 0.1, 0.1], np.float32)
+
+
+def stroke_ink(renderer, actions: np.ndarray, size: int) -> np.ndarray:
+    """Where the actions put ink, drawn alone at `size` px: (S, S) in [0, 1] (max over actions of
+    each layer's coverage, or alpha for `over` renderers)."""
+    ink = np.zeros((size, size), np.float32)
+    for action in actions:
+        layer = renderer.layer(action, size)
+        ink = np.maximum(ink, layer[..., -1] if renderer.composite == "over" else layer.max(-1))
+    return ink
+
+
+def red_strokes(renderer, actions: np.ndarray, size: int, background: np.ndarray | None = None) -> np.ndarray:
+    """The actions' strokes in red over `background` ((S, S, 3), default white): (S, S, 3)."""
+    paper = np.ones((size, size, 3), np.float32) if background is None else background
+    ink = stroke_ink(renderer, actions, size)[..., None]
+    return paper * (1 - ink) + RED * ink

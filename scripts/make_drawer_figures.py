@@ -15,25 +15,13 @@ from canvasdraw.datasets import load_images
 from canvasdraw.drawer_train import predict, restore_drawer
 from canvasdraw.files import write_atomic
 
-RED = np.array([0.85, 0.1, 0.1], np.float32)
-
-
-def red_on_white(renderer, actions: np.ndarray, size: int) -> np.ndarray:
-    """Each action's coverage drawn in red on white, (S, S, 3)."""
-    ink = np.zeros((size, size), np.float32)
-    for action in actions:
-        layer = renderer.layer(action, size)
-        ink = np.maximum(ink, layer[..., -1] if renderer.composite == "over" else layer.max(-1))
-    return 1 - ink[..., None] * (1 - RED)
-
-
 def figure_rows(drawer, canvas, renderer, hints: np.ndarray) -> list[np.ndarray]:
     size = drawer.spec.size
     actions, _ = predict(drawer, canvas, jnp.asarray(hints), jnp.asarray(renderer.blank(size)))
     tiles = []
     for hint, acts in zip(hints, np.asarray(actions)):
         steps = [renderer.render(acts[:k], size) for k in range(1, len(acts) + 1)]
-        tiles += [renderer.to_rgb(hint), renderer.to_rgb(steps[-1]), red_on_white(renderer, acts, size)]
+        tiles += [renderer.to_rgb(hint), renderer.to_rgb(steps[-1]), images.red_strokes(renderer, acts, size)]
         tiles += [renderer.to_rgb(s) for s in steps]
     return tiles
 

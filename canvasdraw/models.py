@@ -1,0 +1,123 @@
+"""Drawer models for `vectorize`: the ones shipped inside the package and the user's own.
+
+A model file (`.msgpack`, `export_model`) holds everything `vectorize` needs and nothing to
+download: the drawer's spec and parameters, the exact canvas it was trained through, and facts for
+`canvasdraw models` (renderer, size, steps, training data, last held-out real L2). Shipped models
+live in canvasdraw/weights/models/<name>.msgpack; a user model is a drawer run folder or an
+exported model file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from importlib import resources
+from pathlib import Path
+
+from flax import nnx, serialization
+
+from canvasdraw.drawer import Drawer, DrawerSpec
+from canvasdraw.drawer_train import restore_drawer
+from canvasdraw.files import write_atomic
+from canvasdraw.frozen import FrozenCanvas, canvas_from_payload, canvas_payload, freeze, load_param_dict, param_dict
+from canvasdraw.registry import load_renderer
+from canvasdraw.renderer import Renderer, UserError
+from canvasdraw.training import RunFolder
+
+SHIPPED_MODELS = resources.files("canvasdraw") / "weights" / "models"
+FORMAT = "canvasdraw-drawer-model/1"
+
+
+@dataclasses.dataclass(frozen=True)
+class Model:
+    """A drawer ready to run: drawer, its canvas, the real renderer, and its facts."""
+
+    name: str
+    drawer: Drawer
+    canvas: FrozenCanvas
+    renderer: Renderer
+    facts: dict  # data, steps, variant, size, renderer, real_l2 (held-out, if known)
+
+
+def _facts(name: str, run: RunFolder, spec: DrawerSpec) -> dict:
+    """What `canvasdraw models` shows about a drawer run, the last held-out eval included."""
+    facts = {"name": name, "renderer": run.facts["canvas"]["renderer"], "size": spec.size,
+             "steps": spec.steps, "variant": spec.variant, "data": run.facts.get("data", "?")}
+    metrics = run.path / "metrics.jsonl"
+    if metrics.exists():
+        evals = [row for row in map(json.loads, metrics.read_text().splitlines()) if "eval/real_l2" in row]
+        if evals:
+            facts.update(real_l2=evals[-1]["eval/real_l2"], eval_images=evals[-1].get("eval/images"),
+                         updates=evals[-1]["step"])
+    return facts
+
+
+def _from_run(path: Path) -> Model:
+    run = RunFolder.existing(path, "drawer")
+    run.close()
+    drawer, canvas, renderer = restore_drawer(path)
+    return Model(path.name, drawer, canvas, renderer, _facts(path.name, run, drawer.spec))
+
+
+def export_model(workdir, path, name: str | None = None) -> int:
+    """Writes a drawer run's latest drawer, its canvas and its facts to one file; returns bytes."""
+    model = _from_run(Path(workdir))
+    facts = {**model.facts, "name": name or model.facts["name"]}
+    payload = serialization.msgpack_serialize({
+        "format": FORMAT, "facts": json.dumps(facts),
+        "drawer": {"spec": json.dumps(dataclasses.asdict(model.drawer.spec)), "params": param_dict(model.drawer)},
+        "canvas": canvas_payload(model.canvas.module())})
+    write_atomic(Path(path), payload)
+    return len(payload)
+
+
+def _from_file(data: bytes, where: str) -> Model:
+    try:
+        raw = serialization.msgpack_restore(data)
+        if raw.get("format") != FORMAT:
+            raise ValueError(f"format {raw.get('format')!r}")
+        facts = json.loads(raw["facts"])
+        drawer = Drawer(DrawerSpec.from_dict(json.loads(raw["drawer"]["spec"])), rngs=nnx.Rngs(0))
+        load_param_dict(drawer, raw["drawer"]["params"])
+    except Exception as error:  # any decoding problem means the file is not a model
+        raise UserError(f"{where} is not a canvasdraw model file ({type(error).__name__}: {error})") from None
+    canvas = freeze(canvas_from_payload(raw["canvas"], where))
+    renderer = load_renderer(canvas.spec.renderer)
+    if renderer.version != canvas.spec.renderer_version:
+        raise UserError(f"{where} was trained for renderer {renderer.name} v{canvas.spec.renderer_version}, "
+                        f"installed is v{renderer.version}")
+    return Model(facts["name"], drawer, canvas, renderer, facts)
+
+
+def shipped_models() -> list[str]:
+    """Names of the models shipped inside the package."""
+    if not SHIPPED_MODELS.is_dir():
+        return []
+    return sorted(p.name.removesuffix(".msgpack") for p in SHIPPED_MODELS.iterdir() if p.name.endswith(".msgpack"))
+
+
+def load_model(source: str) -> Model:
+    """A model from a shipped name, a drawer run folder or a model file."""
+    path = Path(source)
+    if path.is_dir():
+        return _from_run(path)
+    if path.is_file():
+        return _from_file(path.read_bytes(), str(path))
+    if source in shipped_models():
+        return _from_file((SHIPPED_MODELS / f"{source}.msgpack").read_bytes(), f"shipped model {source}")
+    raise UserError(f"unknown model {source!r}: not a drawer run folder, a model file or a shipped model "
+                    f"({', '.join(shipped_models()) or 'none shipped'})")
+
+
+def describe_models(runs: Path | None = None) -> list[dict]:
+    """Facts of every shipped model, then of every drawer run folder under `runs` (if given)."""
+    rows = [dict(load_model(name).facts, where="shipped") for name in shipped_models()]
+    for facts_file in sorted(runs.rglob("run.json")) if runs is not None and runs.is_dir() else []:
+        try:
+            run = RunFolder.existing(facts_file.parent, "drawer")
+        except UserError:
+            continue  # a canvas run or something else
+        run.close()
+        spec = DrawerSpec.from_dict(run.facts["drawer"])
+        rows.append(dict(_facts(facts_file.parent.name, run, spec), where=str(facts_file.parent)))
+    return rows

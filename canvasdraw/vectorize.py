@@ -1,0 +1,188 @@
+"""`canvasdraw vectorize`: images in; for each, the drawer's actions as SVG, the real renderer's
+re-render, an overlay and a JSON record.
+
+For an input `<stem>.<ext>` (a file, or every image under a folder, sorted) OUTDIR gets:
+  <stem>.svg          the actions, one element per action; viewBox = the input's pixel size
+  <stem>.png          the real renderer's re-render at the model size S (what the L2 is scored on)
+  <stem>_overlay.png  the strokes in red over the faded input, at OVERLAY_SCALE × S
+  <stem>.json         the actions in action order with their parameter names, the model, the L2 of
+                      the re-render vs the preprocessed input, the canvas's own L2, refine steps
+Preprocessing is `datasets.to_ink`: alpha composited on white, 16-bit to 8-bit, ink polarity from
+the border unless `invert` forces it, padded with the background to a centred square, bilinear to
+S×S. The SVG's viewBox places that square so the input's own pixels span 0..W × 0..H.
+
+A bad input (missing, empty, corrupt, not an image, under MIN_SIDE px a side or over MAX_PIXELS)
+costs one line and no output files; the other inputs go on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import warnings
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jax.numpy as jnp
+import numpy as np
+from PIL import Image
+from tqdm import tqdm
+
+from canvasdraw import images
+from canvasdraw.datasets import IMAGE_SUFFIXES, to_ink
+from canvasdraw.drawer_train import predict
+from canvasdraw.files import write_atomic
+from canvasdraw.models import Model
+from canvasdraw.optimize import optimize_actions
+from canvasdraw.renderer import UserError
+
+MIN_SIDE = 8
+MAX_PIXELS = 64_000_000
+OVERLAY_SCALE = 4
+SVG_NS = "http://www.w3.org/2000/svg"
+
+
+@dataclasses.dataclass
+class Picture:
+    """One readable input: ink (S, S) uint8 with 255 = ink, and the input's pixel size."""
+
+    path: Path
+    stem: str
+    ink: np.ndarray
+    width: int
+    height: int
+
+
+def collect(inputs: list[str]) -> tuple[list[Path], list[str]]:
+    """Files named or found under named folders (sorted), and one error line per bad name."""
+    files, errors = [], []
+    for name in inputs:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+            files += found
+            if not found:
+                errors.append(f"{path}: no images in this folder ({', '.join(sorted(IMAGE_SUFFIXES))})")
+        elif path.is_file():
+            files.append(path)
+        else:
+            errors.append(f"{path}: no such file or folder")
+    return files, errors
+
+
+def read_picture(path: Path, size: int, invert: bool | None, stem: str) -> Picture:
+    """The preprocessed input (module docstring); UserError with a one-line reason otherwise."""
+    if path.stat().st_size == 0:
+        raise UserError(f"{path}: empty file")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+                if min(width, height) < MIN_SIDE:
+                    raise UserError(f"{path}: {width}×{height} px is too small (at least {MIN_SIDE} px a side)")
+                if width * height > MAX_PIXELS:
+                    raise UserError(f"{path}: {width}×{height} px is too large (at most {MAX_PIXELS // 10**6} "
+                                    "megapixels)")
+                ink = to_ink(image, size, invert)
+    except Image.DecompressionBombError:
+        raise UserError(f"{path}: too large (at most {MAX_PIXELS // 10**6} megapixels)") from None
+    except (OSError, ValueError, SyntaxError) as err:
+        raise UserError(f"{path}: not a readable image ({err})") from None
+    return Picture(path, stem, ink, width, height)
+
+
+def unique_stems(files: list[Path]) -> list[str]:
+    """Output stems: the file stems, with -2, -3, ... added where two inputs share one."""
+    seen, stems = {}, []
+    for path in files:
+        count = seen[path.stem] = seen.get(path.stem, 0) + 1
+        stems.append(path.stem if count == 1 else f"{path.stem}-{count}")
+    return stems
+
+
+def draw(model: Model, inks: np.ndarray, refine: int = 0, batch_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """Actions (B, N, D) in [0, 1] for inks (B, S, S) uint8, and the canvas's L2 per image (B,).
+
+    Batches are padded to `batch_size` so every call reuses one compiled program; `refine` > 0
+    adds that many Adam steps on the actions through the canvas (canvasdraw.optimize)."""
+    start = jnp.asarray(model.renderer.blank(model.drawer.spec.size))
+    actions, canvas_l2 = [], []
+    for first in range(0, len(inks), batch_size):
+        chunk = inks[first:first + batch_size]
+        hints = np.zeros((batch_size,) + chunk.shape[1:] + (1,), np.float32)
+        hints[:len(chunk), ..., 0] = chunk / np.float32(255)
+        acts, drawn = predict(model.drawer, model.canvas, hints, start)
+        l2 = jnp.mean((drawn - hints) ** 2, axis=(1, 2, 3))
+        if refine:
+            acts, _, l2 = optimize_actions(model.canvas, hints, start, acts, refine)
+        actions.append(np.asarray(acts)[:len(chunk)])
+        canvas_l2.append(np.asarray(l2)[:len(chunk)])
+    return np.concatenate(actions), np.concatenate(canvas_l2)
+
+
+def placed_svg(svg_text: str, picture: Picture) -> str:
+    """An SVG drawn on the padded square of side max(W, H), re-framed to the input's pixels."""
+    side = max(picture.width, picture.height)
+    ET.register_namespace("", SVG_NS)
+    root = ET.fromstring(svg_text)
+    root.set("viewBox", f"{(side - picture.width) // 2} {(side - picture.height) // 2} {picture.width} {picture.height}")
+    root.set("width", str(picture.width))
+    root.set("height", str(picture.height))
+    return ET.tostring(root, encoding="unicode") + "\n"
+
+
+def outputs(model: Model, picture: Picture, actions: np.ndarray, canvas_l2: float, refine: int) -> dict:
+    """{file name: contents} of one input's four output files, and its real L2."""
+    renderer, size = model.renderer, model.drawer.spec.size
+    target = picture.ink.astype(np.float32) / 255
+    rendered = renderer.render(actions, size)
+    l2 = float(np.mean((rendered[..., 0] - target) ** 2))
+    big = size * OVERLAY_SCALE
+    faded = 1 - 0.35 * np.kron(target, np.ones((OVERLAY_SCALE, OVERLAY_SCALE), np.float32))
+    names = [p.name for p in renderer.action_spec]
+    record = {"input": str(picture.path), "model": model.name, "renderer": renderer.name,
+              "renderer_version": renderer.version, "size": size, "input_size": [picture.width, picture.height],
+              "l2": l2, "canvas_l2": float(canvas_l2), "refine_steps": refine, "action_names": names,
+              "actions": [[round(float(v), 5) for v in a] for a in actions]}
+    return {f"{picture.stem}.svg": placed_svg(renderer.to_svg(actions, max(picture.width, picture.height)), picture),
+            f"{picture.stem}.png": images.png_bytes(renderer.to_rgb(rendered)),
+            f"{picture.stem}_overlay.png": images.png_bytes(
+                images.red_strokes(renderer, actions, big, np.repeat(faded[..., None], 3, axis=-1))),
+            f"{picture.stem}.json": json.dumps(record, indent=1) + "\n"}, l2
+
+
+def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int = 0, invert: bool | None = None,
+              batch_size: int = 256, progress: bool = True) -> tuple[list[dict], list[str]]:
+    """Vectorizes every input into `outdir` (created if missing). Returns one row per written
+    input {stem, input, l2, strokes, files, preview (the model's view as PNG)} and the error
+    lines of the inputs that failed."""
+    if model.renderer.channels != 1:
+        raise UserError(f"model {model.name} draws {model.renderer.channels}-channel states; vectorize needs a "
+                        "one-channel (ink) model")
+    outdir = Path(outdir)
+    if not outdir.parent.is_dir():
+        raise UserError(f"cannot create {outdir}: folder {outdir.parent} does not exist")
+    outdir.mkdir(exist_ok=True)
+    files, errors = collect(inputs)
+    size = model.drawer.spec.size
+    pictures = []
+    for path, stem in zip(files, unique_stems(files)):
+        try:
+            pictures.append(read_picture(path, size, invert, stem))
+        except UserError as err:
+            errors.append(str(err))
+    rows = []
+    bar = tqdm(total=len(pictures), desc=f"vectorize ({model.name})", unit="image", disable=not progress)
+    for first in range(0, len(pictures), batch_size):
+        chunk = pictures[first:first + batch_size]
+        actions, canvas_l2 = draw(model, np.stack([p.ink for p in chunk]), refine, batch_size)
+        for picture, acts, guess in zip(chunk, actions, canvas_l2):
+            files_out, l2 = outputs(model, picture, acts, guess, refine)
+            for name, content in files_out.items():
+                write_atomic(outdir / name, content)
+            rows.append({"stem": picture.stem, "input": str(picture.path), "l2": l2, "strokes": len(acts),
+                         "files": list(files_out), "preview": images.png_bytes(1 - picture.ink / 255)})
+        bar.update(len(chunk))
+    bar.close()
+    return rows, errors

@@ -1,0 +1,126 @@
+"""`canvasdraw vectorize` and `canvasdraw models` on a tiny 64 px model trained through the
+shipped bezier_soft canvas."""
+
+import json
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from canvasdraw import svg
+from canvasdraw.cli import main
+from canvasdraw.datasets import to_ink
+from canvasdraw.drawer_config import drawer_config
+from canvasdraw.drawer_train import train_and_evaluate
+from canvasdraw.models import load_model
+from canvasdraw.vectorize import draw
+from tests.test_drawer import fake_mnist
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("model")
+    config = drawer_config(f"mnist:{fake_mnist(tmp / 'mnist')}", "bezier_soft", "smoke")
+    config.size = 64
+    train_and_evaluate(config, str(tmp / "run"))
+    assert main(["export-model", "--workdir", str(tmp / "run"), "-o", str(tmp / "tiny.msgpack"), "--name", "tiny"]) == 0
+    return tmp / "tiny.msgpack"
+
+
+def stroke_image(path, size=(120, 80), mode="RGB", ink="black", paper="white"):
+    image = Image.new(mode, size, paper)
+    ImageDraw.Draw(image).line([(20, 20), (100, 60)], fill=ink, width=8)
+    image.save(path)
+    return path
+
+
+def png_header_only(path, width, height):
+    """A PNG whose header claims width×height (no pixel data needed to be refused)."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b""))
+    return path
+
+
+def test_each_output_is_written_and_consistent(model_file, tmp_path, capsys):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    stroke_image(inputs / "wide.png")                                           # dark on light, 120×80
+    stroke_image(inputs / "square.png", (64, 64), "L", ink=255, paper=0)       # light on dark
+    stroke_image(inputs / "alpha.webp", (50, 90), "RGBA", ink=(0, 0, 0, 255), paper=(0, 0, 0, 0))
+    Image.fromarray((np.asarray(Image.open(inputs / "square.png")).astype(np.uint16) * 257)).save(inputs / "deep.tif")
+    out = tmp_path / "out"
+    assert main(["vectorize", str(inputs), "-o", str(out), "--model", str(model_file), "--report"]) == 0
+    assert "gallery: " in capsys.readouterr().out
+    model = load_model(str(model_file))
+    for stem, source in [("wide", "wide.png"), ("square", "square.png"), ("alpha", "alpha.webp"), ("deep", "deep.tif")]:
+        record = json.loads((out / f"{stem}.json").read_text())
+        actions = np.array(record["actions"], np.float32)
+        assert actions.shape == (2, 8) and record["model"] == "tiny" and record["action_names"][-1] == "softness"
+        with Image.open(inputs / source) as image:
+            assert record["input_size"] == list(image.size)
+            target = to_ink(image, 64) / 255
+        rendered = model.renderer.render(actions, 64)[..., 0]
+        assert record["l2"] == pytest.approx(np.mean((rendered - target) ** 2), abs=1e-5)
+        with Image.open(out / f"{stem}.png") as png:
+            assert np.abs(np.asarray(png.convert("L")) / 255 - rendered).max() < 0.01
+        document = (out / f"{stem}.svg").read_text()
+        width, height = record["input_size"]
+        assert f'width="{width}" height="{height}"' in document and document.count("<g ") == 2
+        assert f'{width} {height}"' in document.split("viewBox=")[1].split(">")[0]
+        assert (out / f"{stem}_overlay.png").stat().st_size > 0
+    # The square input's SVG, rasterised by Cairo, covers the same ink as the re-render.
+    ink = svg.rasterize((out / "square.svg").read_text(), 64)[..., 3]
+    rendered = np.asarray(Image.open(out / "square.png").convert("L")) / 255
+    assert np.mean(np.abs(ink - rendered)) < 0.01
+    page = (out / "index.html").read_text()
+    assert page.count("<img ") == 12 and "data:image/png;base64," in page and "mean L2" in page
+
+
+def test_bad_inputs_are_named_and_leave_no_files(model_file, tmp_path, capsys):
+    good = stroke_image(tmp_path / "good.png")
+    (tmp_path / "empty.png").write_bytes(b"")
+    (tmp_path / "corrupt.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)
+    (tmp_path / "notes.txt").write_text("hello")
+    Image.new("L", (1, 1)).save(tmp_path / "dot.png")
+    png_header_only(tmp_path / "huge.png", 20000, 20000)
+    bad = ["empty.png", "corrupt.png", "notes.txt", "dot.png", "huge.png", "missing.png"]
+    out = tmp_path / "out"
+    code = main(["vectorize", str(good)] + [str(tmp_path / b) for b in bad] + ["-o", str(out), "--model", str(model_file)])
+    assert code == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if "error" in line]  # not the progress bar
+    assert len(errors) == len(bad) and all(line.startswith("canvasdraw vectorize: error: ") for line in errors)
+    for name, reason in zip(bad, ["empty file", "not a readable image", "not a readable image", "too small",
+                                  "too large", "no such file"]):
+        assert any(name in line and reason in line for line in errors), (name, errors)
+    assert sorted(p.name for p in out.iterdir()) == ["good.json", "good.png", "good.svg", "good_overlay.png"]
+
+
+def test_usage_errors_exit_2(model_file, tmp_path, capsys):
+    good = stroke_image(tmp_path / "good.png")
+    assert main(["vectorize", str(good), "-o", str(tmp_path / "out"), "--model", "no_such_model"]) == 2
+    assert "unknown model 'no_such_model'" in capsys.readouterr().err
+    assert main(["vectorize", str(good), "-o", str(tmp_path / "out"), "--model", str(good)]) == 2
+    assert "is not a canvasdraw model file" in capsys.readouterr().err
+    assert main(["vectorize", str(good), "-o", str(tmp_path / "no" / "such" / "dir"), "--model", str(model_file)]) == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_refine_lowers_the_l2(model_file, tmp_path):
+    model = load_model(str(model_file))
+    inks = np.stack([to_ink(Image.open(stroke_image(tmp_path / f"{i}.png", (64 + 8 * i, 64))), 64) for i in range(4)])
+    targets = inks / 255
+    plain, plain_canvas = draw(model, inks, refine=0, batch_size=8)
+    refined, refined_canvas = draw(model, inks, refine=40, batch_size=8)
+    real = [np.mean([(model.renderer.render(a, 64)[..., 0] - t) ** 2 for a, t in zip(acts, targets)])
+            for acts in (plain, refined)]
+    assert refined_canvas.mean() < plain_canvas.mean() and real[1] < real[0]
+
+
+def test_models_lists_shipped_models_and_user_runs(model_file, capsys):
+    assert main(["models", "--runs", str(model_file.parent)]) == 0
+    table = capsys.readouterr().out
+    assert "| run | " in table and "| bezier_soft | 64 | 2 | lstm | mnist:" in table
