@@ -15,6 +15,7 @@ import dataclasses
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from flax import nnx
 
 
@@ -130,3 +131,25 @@ def draw(drawer: Drawer, canvas, hints, start):
     _, (actions, states) = jax.lax.scan(step, (drawer.initial_carry(batch), state), length=drawer.spec.steps,
                                         unroll=True)
     return jnp.swapaxes(actions, 0, 1), jnp.swapaxes(states, 0, 1)
+
+
+@nnx.jit
+def _act(drawer: Drawer, carry, hints, states):
+    carry, actions = drawer(carry, hints, states)
+    return carry, jnp.clip(actions, 0, 1)
+
+
+def draw_with_renderer(drawer: Drawer, renderer, hints) -> tuple[np.ndarray, np.ndarray]:
+    """The N steps with the real renderer in the loop instead of the canvas (inference only: no
+    gradients). hints (B, S, S, Ct). Returns actions (B, N, D) in [0, 1] and the real final
+    states (B, S, S, C). The drawer sees real states, and the canvas is not run at all."""
+    hints = jnp.asarray(hints)
+    batch, size = hints.shape[0], drawer.spec.size
+    states = np.broadcast_to(renderer.blank(size), (batch, size, size, renderer.channels)).copy()
+    carry, actions = drawer.initial_carry(batch), []
+    for _ in range(drawer.spec.steps):
+        carry, step_actions = _act(drawer, carry, hints, jnp.asarray(states))
+        step_actions = np.asarray(step_actions)
+        states = np.stack([renderer.step(s, a) for s, a in zip(states, step_actions)])
+        actions.append(step_actions)
+    return np.stack(actions, axis=1), states

@@ -6,7 +6,7 @@ For an input `<stem>.<ext>` (a file, or every image under a folder, sorted) OUTD
   <stem>.png          the real renderer's re-render at the model size S (what the L2 is scored on)
   <stem>_overlay.png  the strokes in red over the faded input, at OVERLAY_SCALE × S
   <stem>.json         the actions in action order with their parameter names, the model, the L2 of
-                      the re-render vs the preprocessed input, the canvas's own L2, refine steps
+                      the re-render vs the preprocessed input, refine steps
 Preprocessing is `datasets.to_ink`: alpha composited on white, 16-bit to 8-bit, ink polarity from
 the border unless `invert` forces it, padded with the background to a centred square, bilinear to
 S×S. The SVG's viewBox places that square so the input's own pixels span 0..W × 0..H.
@@ -30,7 +30,7 @@ from tqdm import tqdm
 
 from canvasdraw import images
 from canvasdraw.datasets import IMAGE_SUFFIXES, to_ink
-from canvasdraw.drawer_train import predict
+from canvasdraw.drawer import draw_with_renderer
 from canvasdraw.files import write_atomic
 from canvasdraw.models import Model
 from canvasdraw.optimize import optimize_actions
@@ -102,23 +102,26 @@ def unique_stems(files: list[Path]) -> list[str]:
 
 
 def draw(model: Model, inks: np.ndarray, refine: int = 0, batch_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
-    """Actions (B, N, D) in [0, 1] for inks (B, S, S) uint8, and the canvas's L2 per image (B,).
+    """Actions (B, N, D) in [0, 1] for inks (B, S, S) uint8, and their real re-renders (B, S, S, C).
 
-    Batches are padded to `batch_size` so every call reuses one compiled program; `refine` > 0
-    adds that many Adam steps on the actions through the canvas (canvasdraw.optimize)."""
-    start = jnp.asarray(model.renderer.blank(model.drawer.spec.size))
-    actions, canvas_l2 = [], []
+    The drawer runs with the real renderer in the loop (`draw_with_renderer`; the canvas is not
+    needed). `refine` > 0 adds that many Adam steps on the actions through the canvas
+    (canvasdraw.optimize). Batches are padded to a power of two (at most `batch_size`) so a few
+    compiled programs serve every call."""
+    renderer, size = model.renderer, model.drawer.spec.size
+    actions, rendered = [], []
     for first in range(0, len(inks), batch_size):
         chunk = inks[first:first + batch_size]
-        hints = np.zeros((batch_size,) + chunk.shape[1:] + (1,), np.float32)
+        hints = np.zeros((min(batch_size, 1 << (len(chunk) - 1).bit_length()),) + chunk.shape[1:] + (1,), np.float32)
         hints[:len(chunk), ..., 0] = chunk / np.float32(255)
-        acts, drawn = predict(model.drawer, model.canvas, hints, start)
-        l2 = jnp.mean((drawn - hints) ** 2, axis=(1, 2, 3))
+        acts, states = draw_with_renderer(model.drawer, renderer, hints)
         if refine:
-            acts, _, l2 = optimize_actions(model.canvas, hints, start, acts, refine)
-        actions.append(np.asarray(acts)[:len(chunk)])
-        canvas_l2.append(np.asarray(l2)[:len(chunk)])
-    return np.concatenate(actions), np.concatenate(canvas_l2)
+            acts, _, _ = optimize_actions(model.canvas, hints, jnp.asarray(renderer.blank(size)), acts, refine)
+            acts = np.asarray(acts)
+            states = np.stack([renderer.render(a, size) for a in acts[:len(chunk)]])
+        actions.append(acts[:len(chunk)])
+        rendered.append(states[:len(chunk)])
+    return np.concatenate(actions), np.concatenate(rendered)
 
 
 def placed_svg(svg_text: str, picture: Picture) -> str:
@@ -132,18 +135,18 @@ def placed_svg(svg_text: str, picture: Picture) -> str:
     return ET.tostring(root, encoding="unicode") + "\n"
 
 
-def outputs(model: Model, picture: Picture, actions: np.ndarray, canvas_l2: float, refine: int) -> dict:
-    """{file name: contents} of one input's four output files, and its real L2."""
+def outputs(model: Model, picture: Picture, actions: np.ndarray, rendered: np.ndarray, refine: int) -> dict:
+    """{file name: contents} of one input's four output files, and its real L2; `rendered` is
+    the real renderer's drawing of `actions` at the model size."""
     renderer, size = model.renderer, model.drawer.spec.size
     target = picture.ink.astype(np.float32) / 255
-    rendered = renderer.render(actions, size)
     l2 = float(np.mean((rendered[..., 0] - target) ** 2))
     big = size * OVERLAY_SCALE
     faded = 1 - 0.35 * np.kron(target, np.ones((OVERLAY_SCALE, OVERLAY_SCALE), np.float32))
     names = [p.name for p in renderer.action_spec]
     record = {"input": str(picture.path), "model": model.name, "renderer": renderer.name,
               "renderer_version": renderer.version, "size": size, "input_size": [picture.width, picture.height],
-              "l2": l2, "canvas_l2": float(canvas_l2), "refine_steps": refine, "action_names": names,
+              "l2": l2, "refine_steps": refine, "action_names": names,
               "actions": [[round(float(v), 5) for v in a] for a in actions]}
     return {f"{picture.stem}.svg": placed_svg(renderer.to_svg(actions, max(picture.width, picture.height)), picture),
             f"{picture.stem}.png": images.png_bytes(renderer.to_rgb(rendered)),
@@ -176,9 +179,9 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int =
     bar = tqdm(total=len(pictures), desc=f"vectorize ({model.name})", unit="image", disable=not progress)
     for first in range(0, len(pictures), batch_size):
         chunk = pictures[first:first + batch_size]
-        actions, canvas_l2 = draw(model, np.stack([p.ink for p in chunk]), refine, batch_size)
-        for picture, acts, guess in zip(chunk, actions, canvas_l2):
-            files_out, l2 = outputs(model, picture, acts, guess, refine)
+        actions, rendered = draw(model, np.stack([p.ink for p in chunk]), refine, batch_size)
+        for picture, acts, drawing in zip(chunk, actions, rendered):
+            files_out, l2 = outputs(model, picture, acts, drawing, refine)
             for name, content in files_out.items():
                 write_atomic(outdir / name, content)
             rows.append({"stem": picture.stem, "input": str(picture.path), "l2": l2, "strokes": len(acts),

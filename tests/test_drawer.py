@@ -109,3 +109,20 @@ def test_drawer_refuses_a_canvas_of_another_size(tmp_path):
     config = drawer_config(f"mnist:{fake_mnist(tmp_path / 'mnist')}", str(tmp_path / "canvas.msgpack"), "smoke")
     with pytest.raises(UserError, match="drawer size 16 differs from the canvas's 32"):
         train_and_evaluate(config, str(tmp_path / "run"))
+
+
+def test_drawing_with_the_real_renderer_in_the_loop():
+    from canvasdraw.drawer import draw_with_renderer
+    from canvasdraw.drawer_train import predict
+
+    renderer = load_renderer("bezier")
+    drawer = Drawer(DrawerSpec(16, 1, 1, 7, 3, "lstm", patch=4, widths=(8, 8), hidden=16), rngs=nnx.Rngs(0))
+    hints = jax.random.uniform(jax.random.key(1), (4, 16, 16, 1))
+    actions, states = draw_with_renderer(drawer, renderer, hints)
+    assert actions.shape == (4, 3, 7) and states.shape == (4, 16, 16, 1)
+    assert actions.min() >= 0 and actions.max() <= 1
+    for acts, state in zip(actions, states):
+        assert np.array_equal(state, renderer.render(acts, 16))
+    through_canvas, _ = predict(drawer, freeze(small_canvas()), hints, jnp.zeros((16, 16, 1)))
+    # The first action sees the same blank state either way; later ones see different states.
+    np.testing.assert_allclose(actions[:, 0], through_canvas[:, 0], atol=1e-6)

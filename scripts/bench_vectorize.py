@@ -1,0 +1,67 @@
+"""Speed of `canvasdraw vectorize` on MNIST-64 (CPU unless JAX sees an accelerator).
+
+    python scripts/bench_vectorize.py --mnist ../shared/data/mnist [--model mnist_4lstm] [--images 2048]
+
+Writes the first --images MNIST test digits as 28×28 PNG files, then reports:
+- drawing: images/s of the batched, jitted drawer + canvas call alone (warm);
+- end to end: images/s of `vectorize` from the PNG files to the four output files per image
+  (reading, preprocessing, drawing, real re-render, SVG/PNG/overlay/JSON writing; warm);
+- latency: wall time of one `canvasdraw vectorize one.png` process, interpreter start included
+  (median of 3).
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PIL import Image
+
+from canvasdraw.datasets import load_images
+from canvasdraw.models import load_model
+from canvasdraw.vectorize import draw, vectorize
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mnist", required=True, help="folder with the MNIST IDX files")
+    parser.add_argument("--model", default="mnist_4lstm")
+    parser.add_argument("--images", type=int, default=2048)
+    parser.add_argument("--batch-size", type=int, default=256)
+    args = parser.parse_args()
+    model = load_model(args.model)
+    digits = load_images(f"mnist:{args.mnist}", 28, "test").hints[:args.images, ..., 0]
+    inks = load_images(f"mnist:{args.mnist}", model.drawer.spec.size, "test").hints[:args.images, ..., 0]
+
+    draw(model, inks[:args.batch_size], batch_size=args.batch_size)  # compile
+    began = time.perf_counter()
+    draw(model, inks, batch_size=args.batch_size)
+    drawing = len(inks) / (time.perf_counter() - began)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        for i, digit in enumerate(digits):
+            Image.fromarray(digit).save(folder / f"{i:05d}.png")
+        vectorize([str(folder / "00000.png")], Path(tmp) / "warm", model, batch_size=args.batch_size, progress=False)
+        began = time.perf_counter()
+        rows, errors = vectorize([str(folder)], Path(tmp) / "out", model, batch_size=args.batch_size, progress=False)
+        end_to_end = len(rows) / (time.perf_counter() - began)
+        assert not errors and len(rows) == len(digits)
+        walls = []
+        for k in range(3):
+            began = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "canvasdraw", "vectorize", str(folder / "00000.png"),
+                            "-o", str(Path(tmp) / f"one{k}"), "--model", args.model], check=True,
+                           capture_output=True)
+            walls.append(time.perf_counter() - began)
+    print("| model | images | drawing images/s | end-to-end images/s | one image, process start included |")
+    print("|---|---|---|---|---|")
+    print(f"| {model.name} | {len(digits)} | {drawing:,.0f} | {end_to_end:,.0f} | {statistics.median(walls):.2f} s |")
+
+
+if __name__ == "__main__":
+    main()
