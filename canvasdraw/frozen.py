@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 from flax import nnx, serialization, struct
 
 from canvasdraw.canvas import CanvasSpec, make_canvas, next_state
@@ -56,11 +57,15 @@ def param_dict(model: nnx.Module) -> dict:
     return serialization.to_state_dict(jax.device_get(nnx.to_pure_dict(nnx.state(model, nnx.Param))))
 
 
-def load_param_dict(model: nnx.Module, raw: dict) -> None:
-    """Loads `param_dict` output into `model`; raises if names or shapes differ."""
+def module_from_params(factory, raw: dict) -> nnx.Module:
+    """The module `factory()` would build, with the `param_dict` output `raw` as its parameters.
+    The module is only traced (`nnx.eval_shape`), so no random initialiser runs or compiles;
+    raises if names or shapes differ."""
+    model = nnx.eval_shape(factory)
     state = nnx.state(model, nnx.Param)
     nnx.replace_by_pure_dict(state, serialization.from_state_dict(nnx.to_pure_dict(state), raw))
-    nnx.update(model, state)
+    nnx.update(model, jax.tree.map(jnp.asarray, state))
+    return model
 
 
 def canvas_payload(model: nnx.Module) -> dict:
@@ -71,8 +76,8 @@ def canvas_payload(model: nnx.Module) -> dict:
 def canvas_from_payload(raw: dict, where: str) -> nnx.Module:
     """The canvas module of a `canvas_payload`; a one-line error naming `where` if it is not one."""
     try:
-        model = make_canvas(CanvasSpec.from_dict(json.loads(raw["spec"])), nnx.Rngs(0))
-        load_param_dict(model, raw["params"])
+        spec = CanvasSpec.from_dict(json.loads(raw["spec"]))
+        model = module_from_params(lambda: make_canvas(spec, nnx.Rngs(0)), raw["params"])
     except Exception as error:  # any decoding problem means the file is not a canvas
         raise UserError(f"{where} is not a canvas weights file ({type(error).__name__}: {error})") from None
     return model

@@ -19,7 +19,7 @@ from flax import nnx, serialization
 from canvasdraw.drawer import Drawer, DrawerSpec
 from canvasdraw.drawer_train import restore_drawer
 from canvasdraw.files import write_atomic
-from canvasdraw.frozen import FrozenCanvas, canvas_from_payload, canvas_payload, freeze, load_param_dict, param_dict
+from canvasdraw.frozen import FrozenCanvas, canvas_from_payload, canvas_payload, freeze, module_from_params, param_dict
 from canvasdraw.registry import load_renderer
 from canvasdraw.renderer import Renderer, UserError
 from canvasdraw.training import RunFolder
@@ -77,8 +77,8 @@ def _from_file(data: bytes, where: str) -> Model:
         if raw.get("format") != FORMAT:
             raise ValueError(f"format {raw.get('format')!r}")
         facts = json.loads(raw["facts"])
-        drawer = Drawer(DrawerSpec.from_dict(json.loads(raw["drawer"]["spec"])), rngs=nnx.Rngs(0))
-        load_param_dict(drawer, raw["drawer"]["params"])
+        spec = DrawerSpec.from_dict(json.loads(raw["drawer"]["spec"]))
+        drawer = module_from_params(lambda: Drawer(spec, rngs=nnx.Rngs(0)), raw["drawer"]["params"])
     except Exception as error:  # any decoding problem means the file is not a model
         raise UserError(f"{where} is not a canvasdraw model file ({type(error).__name__}: {error})") from None
     canvas = freeze(canvas_from_payload(raw["canvas"], where))
