@@ -133,6 +133,17 @@ def _cmd_vectorize(args) -> int:
     return 1 if errors else 0
 
 
+def _cmd_demo(args) -> int:
+    import time
+
+    from canvasdraw.demo import run_demo
+
+    began = time.perf_counter()
+    gallery = run_demo(args.output, args.quick)
+    print(f"demo done in {(time.perf_counter() - began) / 60:.1f} min; gallery: {gallery}")
+    return 0
+
+
 def _cmd_models(args) -> int:
     from canvasdraw.models import describe_models
 
@@ -192,6 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=256, help="images per jitted call (default 256)")
     p.add_argument("--report", action="store_true", help="also write OUTDIR/index.html, a gallery of the results")
     p.set_defaults(run=_cmd_vectorize)
+
+    p = commands.add_parser("demo", help="train a tiny canvas and drawer from nothing and vectorize a few "
+                            "held-out images (a few minutes on a CPU; resumes if interrupted)")
+    p.add_argument("-o", "--output", default="canvasdraw-demo", help="folder for everything (default ./canvasdraw-demo)")
+    p.add_argument("--quick", action="store_true", help="a few updates only: checks an install in seconds")
+    p.set_defaults(run=_cmd_demo)
 
     p = commands.add_parser("models", help="list the shipped drawer models and the drawer runs under --runs")
     p.add_argument("--runs", default="runs", help="folder searched for drawer run folders (default ./runs)")

@@ -7,6 +7,10 @@ Sources (`load_images(source, size, split)`):
   already white ink on black). At S = 64 the test split is the **MNIST-64** benchmark.
 * `folder:DIR` — every PNG/JPEG/BMP/TIFF/WebP under DIR (sorted); see `to_ink` for the rules.
   Split: every 10th file (sorted order) is `test`, the rest `train`.
+* `strokes:N` — synthetic: N training images (N/10 test, at least 16) of 1–3 random
+  `bezier_soft` strokes (thickness ≥ 0.2, softness ≤ 0.5, so each one shows) drawn by the real
+  renderer (seed 0 for train, 1 for test). Needs no
+  files; `canvasdraw demo` trains on it.
 * `kanjivg` — the KanjiVG stroke SVGs from the optional `kanjivg` package (`pip install
   'canvasdraw[symbols]'`), an Omniglot-like symbol set: drawn black on white by CairoSVG at S×S,
   then inverted (the grey stroke-order numbers are removed first). Split as for folders.
@@ -144,8 +148,24 @@ def _kanjivg(size: int, split: str) -> np.ndarray:
     return np.stack(out)
 
 
+def _strokes(size: int, split: str, count: str) -> np.ndarray:
+    from canvasdraw.registry import load_renderer
+
+    if not count.isdigit() or int(count) < 1:
+        raise UserError(f"strokes:N needs a positive number of images, got {count!r}")
+    renderer = load_renderer("bezier_soft")
+    rng = np.random.default_rng(0 if split == "train" else 1)
+    count = int(count) if split == "train" else max(int(count) // 10, 16)
+    out = np.empty((count, size, size), np.uint8)
+    for i in range(count):
+        actions = rng.random((rng.integers(1, 4), renderer.action_dim), dtype=np.float32)
+        actions[:, 6:] = [0.2, 0] + actions[:, 6:] * [0.8, 0.5]  # visible: thickness >= 0.2, softness <= 0.5
+        out[i] = np.round(renderer.render(actions, size)[..., 0] * 255)
+    return out
+
+
 def load_images(source: str, size: int, split: str = "train") -> ImageSet:
-    """An ImageSet from `mnist:DIR`, `folder:DIR` or `kanjivg` (module docstring), recreation
+    """An ImageSet from `mnist:DIR`, `folder:DIR`, `strokes:N` or `kanjivg` (module docstring), recreation
     targets; split is `train` or `test`."""
     if split not in ("train", "test"):
         raise UserError(f"split must be train or test, got {split!r}")
@@ -154,8 +174,10 @@ def load_images(source: str, size: int, split: str = "train") -> ImageSet:
         hints = _mnist(Path(where), size, split)
     elif kind == "folder":
         hints = _folder(Path(where), size, split)
+    elif kind == "strokes":
+        hints = _strokes(size, split, where)
     elif kind == "kanjivg" and not where:
         hints = _kanjivg(size, split)
     else:
-        raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR or kanjivg")
+        raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR, strokes:N or kanjivg")
     return ImageSet(f"{source} ({split})", hints[..., None])

@@ -81,3 +81,13 @@ def test_kanjivg_without_the_package_names_the_extra(monkeypatch):
     monkeypatch.setattr(metadata, "files", missing)
     with pytest.raises(UserError, match=r"pip install 'canvasdraw\[symbols\]'"):
         load_images("kanjivg", 32)
+
+
+def test_synthetic_strokes_are_real_renders_and_deterministic():
+    train, test = load_images("strokes:40", 32, "train"), load_images("strokes:40", 32, "test")
+    assert train.hints.shape == (40, 32, 32, 1) and test.hints.shape == (16, 32, 32, 1)
+    assert np.array_equal(train.hints, load_images("strokes:40", 32, "train").hints)
+    assert not np.array_equal(train.hints[:16], test.hints)  # the splits use different seeds
+    assert all(h.max() > 200 for h in train.hints)  # every image has ink
+    with pytest.raises(UserError, match="positive number"):
+        load_images("strokes:many", 32)

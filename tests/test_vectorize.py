@@ -125,3 +125,12 @@ def test_models_lists_shipped_models_and_user_runs(model_file, capsys):
     assert main(["models", "--runs", str(model_file.parent)]) == 0
     table = capsys.readouterr().out
     assert "| run | " in table and "| bezier_soft | 64 | 2 | lstm | mnist:" in table
+
+
+def test_demo_quick_runs_every_stage_and_ends_with_a_gallery(tmp_path, capsys):
+    assert main(["demo", "-o", str(tmp_path / "demo"), "--quick"]) == 0
+    out = capsys.readouterr().out
+    gallery = tmp_path / "demo" / "vectorized" / "index.html"
+    assert f"gallery: {gallery}" in out and "1/3 canvas" in out and "3/3 vectorize" in out
+    assert gallery.read_text().count("<img ") == 3 * 8
+    assert len(list((tmp_path / "demo" / "vectorized").glob("stroke*.svg"))) == 8
