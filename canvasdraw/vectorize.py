@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -38,7 +40,9 @@ from canvasdraw.renderer import UserError
 
 MIN_SIDE = 8
 MAX_PIXELS = 64_000_000
-OVERLAY_SCALE = 4
+OVERLAY_SCALE = 2
+WRITERS = min(4, os.cpu_count() or 1)  # threads preparing and writing output files
+PNG_LEVEL = 1  # fast zlib: writing PNGs is a large share of vectorize's time
 SVG_NS = "http://www.w3.org/2000/svg"
 
 
@@ -149,9 +153,9 @@ def outputs(model: Model, picture: Picture, actions: np.ndarray, rendered: np.nd
               "l2": l2, "refine_steps": refine, "action_names": names,
               "actions": [[round(float(v), 5) for v in a] for a in actions]}
     return {f"{picture.stem}.svg": placed_svg(renderer.to_svg(actions, max(picture.width, picture.height)), picture),
-            f"{picture.stem}.png": images.png_bytes(renderer.to_rgb(rendered)),
+            f"{picture.stem}.png": images.png_bytes(renderer.to_rgb(rendered), PNG_LEVEL),
             f"{picture.stem}_overlay.png": images.png_bytes(
-                images.red_strokes(renderer, actions, big, np.repeat(faded[..., None], 3, axis=-1))),
+                images.red_strokes(renderer, actions, big, np.repeat(faded[..., None], 3, axis=-1)), PNG_LEVEL),
             f"{picture.stem}.json": json.dumps(record, indent=1) + "\n"}, l2
 
 
@@ -175,17 +179,20 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int =
             pictures.append(read_picture(path, size, invert, stem))
         except UserError as err:
             errors.append(str(err))
+    def write(picture, acts, drawing):
+        files_out, l2 = outputs(model, picture, acts, drawing, refine)
+        for name, content in files_out.items():
+            write_atomic(outdir / name, content)
+        return {"stem": picture.stem, "input": str(picture.path), "l2": l2, "strokes": len(acts),
+                "files": list(files_out), "preview": images.png_bytes(1 - picture.ink / 255, PNG_LEVEL)}
+
     rows = []
     bar = tqdm(total=len(pictures), desc=f"vectorize ({model.name})", unit="image", disable=not progress)
-    for first in range(0, len(pictures), batch_size):
-        chunk = pictures[first:first + batch_size]
-        actions, rendered = draw(model, np.stack([p.ink for p in chunk]), refine, batch_size)
-        for picture, acts, drawing in zip(chunk, actions, rendered):
-            files_out, l2 = outputs(model, picture, acts, drawing, refine)
-            for name, content in files_out.items():
-                write_atomic(outdir / name, content)
-            rows.append({"stem": picture.stem, "input": str(picture.path), "l2": l2, "strokes": len(acts),
-                         "files": list(files_out), "preview": images.png_bytes(1 - picture.ink / 255)})
-        bar.update(len(chunk))
+    with ThreadPoolExecutor(WRITERS) as pool:  # Cairo, zlib and NumPy release the GIL
+        for first in range(0, len(pictures), batch_size):
+            chunk = pictures[first:first + batch_size]
+            actions, rendered = draw(model, np.stack([p.ink for p in chunk]), refine, batch_size)
+            rows += pool.map(write, chunk, actions, rendered)
+            bar.update(len(chunk))
     bar.close()
     return rows, errors
