@@ -102,7 +102,7 @@ def _cmd_eval_canvas(args) -> int:
 def _cmd_export_canvas(args) -> int:
     from canvasdraw.frozen import export_canvas, restore_canvas
 
-    size = export_canvas(restore_canvas(args.workdir), args.output)
+    size = export_canvas(restore_canvas(args.workdir), args.output, args.half)
     print(f"wrote {args.output} ({size / 1e6:.2f} MB)")
     return 0
 
@@ -149,7 +149,7 @@ def _cmd_models(args) -> int:
 
     print("| name | where | renderer | size | steps | variant | data | held-out real L2 |\n|---|---|---|---|---|---|---|---|")
     for m in describe_models(Path(args.runs)):
-        l2 = f"{m['real_l2']:.4f} ({int(m['eval_images'])} images)" if "real_l2" in m else "—"
+        l2 = f"{m['real_l2']:.4f} ({m['eval_images']} images)" if "real_l2" in m else "—"
         print(f"| {m['name']} | {m['where']} | {m['renderer']} | {m['size']} | {m['steps']} | {m['variant']} | "
               f"{m['data']} | {l2} |")
     return 0
@@ -158,7 +158,7 @@ def _cmd_models(args) -> int:
 def _cmd_export_model(args) -> int:
     from canvasdraw.models import export_model
 
-    size = export_model(args.workdir, args.output, args.name)
+    size = export_model(args.workdir, args.output, args.name, args.data, args.half)
     print(f"wrote {args.output} ({size / 1e6:.2f} MB)")
     return 0
 
@@ -266,6 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workdir", required=True, help="drawer run folder")
     p.add_argument("-o", "--output", required=True, help="model file to write (.msgpack)")
     p.add_argument("--name", help="the model's name (default: the run folder's name)")
+    p.add_argument("--data", help="training data as `models` shows it (default: the run's data source)")
+    p.add_argument("--half", action="store_true", help="store parameters as float16 (half the file size)")
     p.set_defaults(run=_cmd_export_model)
 
     p = commands.add_parser("refit-canvas", help="fine-tune a drawer run's canvas on the drawer's own "
@@ -280,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("export-canvas", help="write a canvas run's latest weights to one .msgpack file")
     p.add_argument("--workdir", required=True, help="canvas run folder")
     p.add_argument("-o", "--output", required=True, help="weights file to write (.msgpack)")
+    p.add_argument("--half", action="store_true", help="store parameters as float16 (half the file size)")
     p.set_defaults(run=_cmd_export_canvas)
     return parser
 

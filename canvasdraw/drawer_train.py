@@ -145,6 +145,7 @@ def train_and_evaluate(config, workdir) -> dict:
 
     fit(run, drawer, optimizer, stream, train_on, evaluate_now, config, step, f"drawer {spec.variant} N={spec.steps}")
     result = evaluate(drawer, canvas, renderer, test, config.final_eval_images)
+    run.log(max(config.steps, step), {f"final/{k}": v for k, v in result.items()})
     run.close()
     return result
 

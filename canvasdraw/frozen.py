@@ -19,6 +19,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from flax import nnx, serialization, struct
 
 from canvasdraw.canvas import CanvasSpec, make_canvas, next_state
@@ -52,25 +53,37 @@ def freeze(model: nnx.Module) -> FrozenCanvas:
     return FrozenCanvas(model.spec, graphdef, params)
 
 
-def param_dict(model: nnx.Module) -> dict:
-    """A module's parameters as a plain nested dict of host arrays (for msgpack)."""
-    return serialization.to_state_dict(jax.device_get(nnx.to_pure_dict(nnx.state(model, nnx.Param))))
+def param_dict(model: nnx.Module, dtype=None) -> dict:
+    """A module's parameters as a plain nested dict of host arrays (for msgpack), optionally
+    stored as `dtype` (e.g. float16: half the bytes; `module_from_params` casts back)."""
+    params = jax.device_get(nnx.to_pure_dict(nnx.state(model, nnx.Param)))
+    if dtype is not None:
+        params = jax.tree.map(lambda x: np.asarray(x, dtype), params)
+    return serialization.to_state_dict(params)
 
 
 def module_from_params(factory, raw: dict) -> nnx.Module:
-    """The module `factory()` would build, with the `param_dict` output `raw` as its parameters.
-    The module is only traced (`nnx.eval_shape`), so no random initialiser runs or compiles;
-    raises if names or shapes differ."""
+    """The module `factory()` would build, with the `param_dict` output `raw` as its parameters
+    (cast to the module's dtypes). The module is only traced (`nnx.eval_shape`), so no random
+    initialiser runs or compiles; raises if names or shapes differ."""
     model = nnx.eval_shape(factory)
     state = nnx.state(model, nnx.Param)
-    nnx.replace_by_pure_dict(state, serialization.from_state_dict(nnx.to_pure_dict(state), raw))
-    nnx.update(model, jax.tree.map(jnp.asarray, state))
+    wanted = nnx.to_pure_dict(state)
+
+    def cast(want, got):
+        got = np.asarray(got)
+        if got.shape != want.shape:
+            raise ValueError(f"a parameter has shape {got.shape}, the architecture wants {want.shape}")
+        return jnp.asarray(got, want.dtype)
+
+    nnx.replace_by_pure_dict(state, jax.tree.map(cast, wanted, serialization.from_state_dict(wanted, raw)))
+    nnx.update(model, state)
     return model
 
 
-def canvas_payload(model: nnx.Module) -> dict:
+def canvas_payload(model: nnx.Module, dtype=None) -> dict:
     """{"spec": CanvasSpec as JSON, "params": parameters}: the content of a weights file."""
-    return {"spec": json.dumps(dataclasses.asdict(model.spec)), "params": param_dict(model)}
+    return {"spec": json.dumps(dataclasses.asdict(model.spec)), "params": param_dict(model, dtype)}
 
 
 def canvas_from_payload(raw: dict, where: str) -> nnx.Module:
@@ -83,9 +96,10 @@ def canvas_from_payload(raw: dict, where: str) -> nnx.Module:
     return model
 
 
-def export_canvas(model: nnx.Module, path) -> int:
-    """Writes the canvas's spec and parameters to one `.msgpack` file; returns its size in bytes."""
-    payload = serialization.msgpack_serialize(canvas_payload(model))
+def export_canvas(model: nnx.Module, path, half: bool = False) -> int:
+    """Writes the canvas's spec and parameters (as float16 if `half`: half the size, loaded back
+    as float32) to one `.msgpack` file; returns its size in bytes."""
+    payload = serialization.msgpack_serialize(canvas_payload(model, np.float16 if half else None))
     write_atomic(Path(path), payload)
     return len(payload)
 

@@ -14,6 +14,7 @@ import json
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 from flax import nnx, serialization
 
 from canvasdraw.drawer import Drawer, DrawerSpec
@@ -44,11 +45,13 @@ def _facts(name: str, run: RunFolder, spec: DrawerSpec) -> dict:
     facts = {"name": name, "renderer": run.facts["canvas"]["renderer"], "size": spec.size,
              "steps": spec.steps, "variant": spec.variant, "data": run.facts.get("data", "?")}
     metrics = run.path / "metrics.jsonl"
-    if metrics.exists():
-        evals = [row for row in map(json.loads, metrics.read_text().splitlines()) if "eval/real_l2" in row]
+    rows = list(map(json.loads, metrics.read_text().splitlines())) if metrics.exists() else []
+    for prefix in ("final/", "eval/"):  # the whole held-out split if scored, else the last eval
+        evals = [row for row in rows if f"{prefix}real_l2" in row]
         if evals:
-            facts.update(real_l2=evals[-1]["eval/real_l2"], eval_images=evals[-1].get("eval/images"),
+            facts.update(real_l2=evals[-1][f"{prefix}real_l2"], eval_images=int(evals[-1][f"{prefix}images"]),
                          updates=evals[-1]["step"])
+            break
     return facts
 
 
@@ -59,14 +62,17 @@ def _from_run(path: Path) -> Model:
     return Model(path.name, drawer, canvas, renderer, _facts(path.name, run, drawer.spec))
 
 
-def export_model(workdir, path, name: str | None = None) -> int:
-    """Writes a drawer run's latest drawer, its canvas and its facts to one file; returns bytes."""
+def export_model(workdir, path, name: str | None = None, data: str | None = None, half: bool = False) -> int:
+    """Writes a drawer run's latest drawer, its canvas and its facts to one file; returns bytes.
+    `name`/`data` replace the run's folder name and data source in the facts; `half` stores the
+    parameters as float16 (half the size; computation stays float32)."""
     model = _from_run(Path(workdir))
-    facts = {**model.facts, "name": name or model.facts["name"]}
+    facts = {**model.facts, "name": name or model.facts["name"], "data": data or model.facts["data"]}
+    dtype = np.float16 if half else None
     payload = serialization.msgpack_serialize({
         "format": FORMAT, "facts": json.dumps(facts),
-        "drawer": {"spec": json.dumps(dataclasses.asdict(model.drawer.spec)), "params": param_dict(model.drawer)},
-        "canvas": canvas_payload(model.canvas.module())})
+        "drawer": {"spec": json.dumps(dataclasses.asdict(model.drawer.spec)), "params": param_dict(model.drawer, dtype)},
+        "canvas": canvas_payload(model.canvas.module(), dtype)})
     write_atomic(Path(path), payload)
     return len(payload)
 

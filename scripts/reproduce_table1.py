@@ -3,7 +3,7 @@ shipped `bezier_soft` canvas), scored on the real Cairo re-render of their actio
 test set, plus the per-image optimisation baseline (no drawer).
 
     python scripts/reproduce_table1.py --mnist ../shared/data/mnist [--runs runs/table1]
-        [--variants 4lstm,4plain,20lstm] [--steps N] [--refit-steps 2000] [--after-refit 3000]
+        [--variants 4lstm,4plain,20lstm] [--steps N] [--refit-steps 0] [--after-refit 3000]
         [--baseline-images 1000] [--baseline-steps 300]
 
 Each drawer trains in RUNS/<variant> (resumed if interrupted; training time = the sum of
@@ -73,7 +73,7 @@ def main():
     parser.add_argument("--runs", default="runs/table1", type=Path)
     parser.add_argument("--variants", default="4lstm,4plain,20lstm")
     parser.add_argument("--steps", type=int, help="override the drawer configs' number of updates")
-    parser.add_argument("--refit-steps", type=int, default=2000, help="canvas re-fit updates (0 = none)")
+    parser.add_argument("--refit-steps", type=int, default=0, help="canvas re-fit updates (default 0 = none)")
     parser.add_argument("--after-refit", type=int, default=3000, help="drawer updates after the re-fit")
     parser.add_argument("--baseline-images", type=int, default=1000)
     parser.add_argument("--baseline-steps", type=int, default=300)

@@ -2,8 +2,10 @@
 shipped bezier_soft canvas."""
 
 import json
+import os
 import struct
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,11 +13,12 @@ from PIL import Image, ImageDraw
 
 from canvasdraw import svg
 from canvasdraw.cli import main
-from canvasdraw.datasets import to_ink
+from canvasdraw.datasets import load_images, to_ink
 from canvasdraw.drawer_config import drawer_config
 from canvasdraw.drawer_train import train_and_evaluate
 from canvasdraw.models import load_model
 from canvasdraw.vectorize import draw
+from tests.test_datasets import MNIST
 from tests.test_drawer import fake_mnist
 
 
@@ -134,3 +137,20 @@ def test_demo_quick_runs_every_stage_and_ends_with_a_gallery(tmp_path, capsys):
     assert f"gallery: {gallery}" in out and "1/3 canvas" in out and "3/3 vectorize" in out
     assert gallery.read_text().count("<img ") == 3 * 8
     assert len(list((tmp_path / "demo" / "vectorized").glob("stroke*.svg"))) == 8
+
+
+def test_the_shipped_model_vectorizes_the_example_images(tmp_path, capsys):
+    examples = Path(__file__).resolve().parents[1] / "examples" / "images"
+    assert main(["vectorize", str(examples), "-o", str(tmp_path / "out")]) == 0  # default: mnist_4lstm
+    records = [json.loads(p.read_text()) for p in sorted((tmp_path / "out").glob("*.json"))]
+    assert len(records) == len(list(examples.iterdir())) >= 3
+    assert all(r["model"] == "mnist_4lstm" and len(r["actions"]) == 4 and r["l2"] < 0.05 for r in records)
+
+
+@pytest.mark.skipif(not os.path.isdir(MNIST), reason="the shared MNIST files are not next to this checkout")
+def test_the_shipped_model_keeps_its_mnist64_score():
+    """The first 512 MNIST-64 test digits (full numbers: docs/results.md)."""
+    model = load_model("mnist_4lstm")
+    inks = load_images(f"mnist:{MNIST}", 64, "test").hints[:512, ..., 0]
+    _, rendered = draw(model, inks)
+    assert np.mean((rendered[..., 0] - inks / 255) ** 2) < 0.0075
