@@ -60,18 +60,22 @@ def to_ink(image: Image.Image, size: int, invert: bool | None = None) -> np.ndar
 
     Rules: 16-bit and palette images are converted to 8-bit grey; an alpha channel is composited
     on white; ink polarity is detected from the border (a bright border means dark ink on light
-    paper, which is inverted) unless `invert` forces it; a non-square image is padded with the
-    background to a centred square; the square is resized bilinearly to S×S.
+    paper, which is inverted) unless `invert` forces it; the paper's level (the border's median,
+    e.g. off-white or grey paper) becomes 0 ink and the rest is stretched to 0..255; a non-square
+    image is padded with blank paper to a centred square; the square is resized bilinearly to S×S.
     """
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         image = Image.fromarray((np.asarray(image, np.float64) / 257).clip(0, 255).astype(np.uint8))
     image = image.convert("RGBA")
     paper = Image.new("RGBA", image.size, "white")
     grey = np.asarray(Image.alpha_composite(paper, image).convert("L"))
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     if invert is None:
-        border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
         invert = np.median(border) > 127
     ink = 255 - grey if invert else grey
+    paper = np.median(255 - border if invert else border)  # tinted paper: its level becomes 0 ink
+    if 0 < paper < 128:
+        ink = np.clip((ink.astype(np.float32) - paper) * (255 / (255 - paper)), 0, 255).round().astype(np.uint8)
     h, w = ink.shape
     side = max(h, w)
     square = np.zeros((side, side), np.uint8)

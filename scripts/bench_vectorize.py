@@ -1,13 +1,16 @@
 """Speed of `canvasdraw vectorize` on MNIST-64 (CPU unless JAX sees an accelerator).
 
     python scripts/bench_vectorize.py --mnist ../shared/data/mnist [--model mnist_4lstm] [--images 2048]
+        [--refine 0,25,100] [--refine-images 1024]
 
 Writes the first --images MNIST test digits as 28×28 PNG files, then reports:
 - drawing: images/s of the batched, jitted drawer + canvas call alone (warm);
 - end to end: images/s of `vectorize` from the PNG files to the four output files per image
   (reading, preprocessing, drawing, real re-render, SVG/PNG/overlay/JSON writing; warm);
 - latency: wall time of one `canvasdraw vectorize one.png` process, interpreter start included
-  (median of 3).
+  (median of 3);
+- refine: for each K in --refine, the MNIST-64 real re-render L2 and the drawing time per image
+  of `vectorize --refine K` on the first --refine-images test digits.
 """
 
 import argparse
@@ -18,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from canvasdraw.datasets import load_images
@@ -31,6 +35,8 @@ def main():
     parser.add_argument("--model", default="mnist_4lstm")
     parser.add_argument("--images", type=int, default=2048)
     parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--refine", default="0,25,100", help="refine steps to compare (comma-separated)")
+    parser.add_argument("--refine-images", type=int, default=1024)
     args = parser.parse_args()
     model = load_model(args.model)
     digits = load_images(f"mnist:{args.mnist}", 28, "test").hints[:args.images, ..., 0]
@@ -61,6 +67,15 @@ def main():
     print("| model | images | drawing images/s | end-to-end images/s | one image, process start included |")
     print("|---|---|---|---|---|")
     print(f"| {model.name} | {len(digits)} | {drawing:,.0f} | {end_to_end:,.0f} | {statistics.median(walls):.2f} s |")
+
+    targets = inks[:args.refine_images]
+    print("\n| refine steps | real re-render L2 | drawing ms/image |\n|---|---|---|")
+    for steps in map(int, args.refine.split(",")):
+        draw(model, targets[:args.batch_size], steps, args.batch_size)  # compile
+        began = time.perf_counter()
+        _, rendered = draw(model, targets, steps, args.batch_size)
+        per_image = (time.perf_counter() - began) / len(targets)
+        print(f"| {steps} | {np.mean((rendered[..., 0] - targets / 255) ** 2):.4f} | {per_image * 1000:.2f} |")
 
 
 if __name__ == "__main__":

@@ -57,6 +57,9 @@ def test_to_ink_handles_polarity_alpha_16_bit_and_aspect(tmp_path):
     np.testing.assert_array_equal(to_ink(deep, 32), to_ink(Image.fromarray(255 - paper), 32))
     forced = to_ink(Image.fromarray(255 - paper), 32, invert=True)
     assert forced[16, 16] < 50
+    tinted = np.where(paper == 255, 230, 25).astype(np.uint8)  # grey pen on off-white paper
+    ink = to_ink(Image.fromarray(tinted), 32)
+    assert ink[2, 16] == 0 and ink[8, 16] == 0 and ink[16, 16] == round((230 - 25) * 255 / 230)  # paper level -> 0
 
 
 def test_folder_source_splits_every_tenth_file(tmp_path):
