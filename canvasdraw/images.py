@@ -45,8 +45,11 @@ def stroke_ink(renderer, actions: np.ndarray, size: int) -> np.ndarray:
     return ink
 
 
-def red_strokes(renderer, actions: np.ndarray, size: int, background: np.ndarray | None = None) -> np.ndarray:
-    """The actions' strokes in red over `background` ((S, S, 3), default white): (S, S, 3)."""
-    paper = np.ones((size, size, 3), np.float32) if background is None else background
-    ink = stroke_ink(renderer, actions, size)[..., None]
-    return paper * (1 - ink) + RED * ink
+def red_over(background: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """Ink (H, W) in [0, 1] painted in red over an (H, W, 3) picture."""
+    return background * (1 - ink[..., None]) + RED * ink[..., None]
+
+
+def red_strokes(renderer, actions: np.ndarray, size: int) -> np.ndarray:
+    """The actions' strokes drawn at `size` px in red on white: (S, S, 3)."""
+    return red_over(np.ones((size, size, 3), np.float32), stroke_ink(renderer, actions, size))

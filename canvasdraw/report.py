@@ -6,6 +6,7 @@ import base64
 import html
 from pathlib import Path
 
+from canvasdraw import images
 from canvasdraw.files import write_atomic
 
 PAGE = """<!DOCTYPE html>
@@ -30,12 +31,12 @@ def _inline(png: bytes) -> str:
 
 
 def write_report(outdir: Path, rows: list[dict], model_name: str, errors: list[str]) -> Path:
-    """Writes OUTDIR/index.html for rows {stem, input, l2, strokes, preview (PNG bytes)} whose
+    """Writes OUTDIR/index.html for `vectorize` rows {stem, input, l2, strokes, ink} whose
     <stem>.png and <stem>_overlay.png are in `outdir`; returns its path."""
     lines = []
     for row in rows:
         stem = html.escape(row["stem"])
-        pictures = [_inline(row["preview"]), _inline((outdir / f"{row['stem']}.png").read_bytes()),
+        pictures = [_inline(images.png_bytes(1 - row["ink"] / 255)), _inline((outdir / f"{row['stem']}.png").read_bytes()),
                     _inline((outdir / f"{row['stem']}_overlay.png").read_bytes())]
         cells = "".join(f'<td><img src="{src}" alt="{stem}"></td>' for src in pictures)
         lines.append(f'<tr>{cells}<td>{row["l2"]:.4f}</td><td>{row["strokes"]}</td></tr>'

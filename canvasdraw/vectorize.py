@@ -4,7 +4,7 @@ re-render, an overlay and a JSON record.
 For an input `<stem>.<ext>` (a file, or every image under a folder, sorted) OUTDIR gets:
   <stem>.svg          the actions, one element per action; viewBox = the input's pixel size
   <stem>.png          the real renderer's re-render at the model size S (what the L2 is scored on)
-  <stem>_overlay.png  the strokes in red over the faded input, at OVERLAY_SCALE × S
+  <stem>_overlay.png  the re-render's ink in red over the faded input, at OVERLAY_SCALE × S
   <stem>.json         the actions in action order with their parameter names, the model, the L2 of
                       the re-render vs the preprocessed input, refine steps
 Preprocessing is `datasets.to_ink`: alpha composited on white, 16-bit to 8-bit, ink polarity from
@@ -20,9 +20,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 import warnings
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import jax.numpy as jnp
@@ -43,7 +43,8 @@ MAX_PIXELS = 64_000_000
 OVERLAY_SCALE = 2
 WRITERS = min(4, os.cpu_count() or 1)  # threads preparing and writing output files
 PNG_LEVEL = 1  # fast zlib: writing PNGs is a large share of vectorize's time
-SVG_NS = "http://www.w3.org/2000/svg"
+ROOT_TAG = re.compile(r"<svg\b[^>]*>")
+SIZE_ATTRIBUTES = re.compile(r'\s(?:viewBox|width|height)="[^"]*"')
 
 
 @dataclasses.dataclass
@@ -129,14 +130,23 @@ def draw(model: Model, inks: np.ndarray, refine: int = 0, batch_size: int = 256)
 
 
 def placed_svg(svg_text: str, picture: Picture) -> str:
-    """An SVG drawn on the padded square of side max(W, H), re-framed to the input's pixels."""
+    """An SVG drawn on the padded square of side max(W, H), re-framed to the input's pixels
+    (the root tag's width, height and viewBox are replaced; the rest is kept as written)."""
     side = max(picture.width, picture.height)
-    ET.register_namespace("", SVG_NS)
-    root = ET.fromstring(svg_text)
-    root.set("viewBox", f"{(side - picture.width) // 2} {(side - picture.height) // 2} {picture.width} {picture.height}")
-    root.set("width", str(picture.width))
-    root.set("height", str(picture.height))
-    return ET.tostring(root, encoding="unicode") + "\n"
+    w, h = picture.width, picture.height
+    frame = f' width="{w}" height="{h}" viewBox="{(side - w) // 2} {(side - h) // 2} {w} {h}"'
+
+    def reframe(match):
+        tag = SIZE_ATTRIBUTES.sub("", match.group(0))
+        end = "/>" if tag.endswith("/>") else ">"
+        return tag[:-len(end)] + frame + end
+
+    return ROOT_TAG.sub(reframe, svg_text, count=1)
+
+
+def _upscale(gray: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """(S, S) in [0, 1] -> `shape`, bilinear."""
+    return np.asarray(Image.fromarray(gray.astype(np.float32), "F").resize(shape, Image.BILINEAR))
 
 
 def outputs(model: Model, picture: Picture, actions: np.ndarray, rendered: np.ndarray, refine: int) -> dict:
@@ -145,8 +155,8 @@ def outputs(model: Model, picture: Picture, actions: np.ndarray, rendered: np.nd
     renderer, size = model.renderer, model.drawer.spec.size
     target = picture.ink.astype(np.float32) / 255
     l2 = float(np.mean((rendered[..., 0] - target) ** 2))
-    big = size * OVERLAY_SCALE
-    faded = 1 - 0.35 * np.kron(target, np.ones((OVERLAY_SCALE, OVERLAY_SCALE), np.float32))
+    big = (size * OVERLAY_SCALE,) * 2
+    faded = 1 - 0.35 * _upscale(target, big)
     names = [p.name for p in renderer.action_spec]
     record = {"input": str(picture.path), "model": model.name, "renderer": renderer.name,
               "renderer_version": renderer.version, "size": size, "input_size": [picture.width, picture.height],
@@ -155,14 +165,14 @@ def outputs(model: Model, picture: Picture, actions: np.ndarray, rendered: np.nd
     return {f"{picture.stem}.svg": placed_svg(renderer.to_svg(actions, max(picture.width, picture.height)), picture),
             f"{picture.stem}.png": images.png_bytes(renderer.to_rgb(rendered), PNG_LEVEL),
             f"{picture.stem}_overlay.png": images.png_bytes(
-                images.red_strokes(renderer, actions, big, np.repeat(faded[..., None], 3, axis=-1)), PNG_LEVEL),
+                images.red_over(np.repeat(faded[..., None], 3, axis=-1), _upscale(rendered[..., 0], big)), PNG_LEVEL),
             f"{picture.stem}.json": json.dumps(record, indent=1) + "\n"}, l2
 
 
 def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int = 0, invert: bool | None = None,
               batch_size: int = 256, progress: bool = True) -> tuple[list[dict], list[str]]:
     """Vectorizes every input into `outdir` (created if missing). Returns one row per written
-    input {stem, input, l2, strokes, files, preview (the model's view as PNG)} and the error
+    input {stem, input, l2, strokes, files, ink (the model's view, (S, S) uint8)} and the error
     lines of the inputs that failed."""
     if model.renderer.channels != 1:
         raise UserError(f"model {model.name} draws {model.renderer.channels}-channel states; vectorize needs a "
@@ -184,15 +194,19 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int =
         for name, content in files_out.items():
             write_atomic(outdir / name, content)
         return {"stem": picture.stem, "input": str(picture.path), "l2": l2, "strokes": len(acts),
-                "files": list(files_out), "preview": images.png_bytes(1 - picture.ink / 255, PNG_LEVEL)}
+                "files": list(files_out), "ink": picture.ink}
 
-    rows = []
     bar = tqdm(total=len(pictures), desc=f"vectorize ({model.name})", unit="image", disable=not progress)
-    with ThreadPoolExecutor(WRITERS) as pool:  # Cairo, zlib and NumPy release the GIL
+    futures = []
+    # Files are written by threads while the next batch is drawn (XLA, Cairo, zlib and file
+    # writes run outside the GIL).
+    with ThreadPoolExecutor(WRITERS) as pool:
         for first in range(0, len(pictures), batch_size):
             chunk = pictures[first:first + batch_size]
             actions, rendered = draw(model, np.stack([p.ink for p in chunk]), refine, batch_size)
-            rows += pool.map(write, chunk, actions, rendered)
-            bar.update(len(chunk))
+            for picture, acts, drawing in zip(chunk, actions, rendered):
+                futures.append(pool.submit(write, picture, acts, drawing))
+                futures[-1].add_done_callback(lambda _: bar.update(1))
+        rows = [future.result() for future in futures]
     bar.close()
     return rows, errors
