@@ -11,9 +11,11 @@ Sources (`load_images(source, size, split)`):
   `bezier_soft` strokes (thickness ≥ 0.2, softness ≤ 0.5, so each one shows) drawn by the real
   renderer (seed 0 for train, 1 for test). Needs no
   files; `canvasdraw demo` trains on it.
-* `kanjivg` — the KanjiVG stroke SVGs from the optional `kanjivg` package (`pip install
-  'canvasdraw[symbols]'`), an Omniglot-like symbol set: drawn black on white by CairoSVG at S×S,
-  then inverted (the grey stroke-order numbers are removed first). Split as for folders.
+* `kanjivg` or `kanjivg:N` — the KanjiVG stroke SVGs (11,662 characters; with `:N` only those
+  of at most N strokes, e.g. 2,097 for N = 8) from the optional `kanjivg` package (`pip install
+  'canvasdraw[symbols]'`), an Omniglot-like symbol set: drawn black on white by CairoSVG at S×S
+  with the data's own pen (3/109 of the box), then inverted (the grey stroke-order numbers are
+  removed first). Split as for folders.
 
 Images are kept as uint8 (N, S, S, 1) and become float32 in [0, 1] per batch. Recreation uses
 X' = X (`ImageSet.targets` is None); translation tasks give their own targets.
@@ -139,12 +141,16 @@ def kanjivg_files() -> list:
     return sorted((f for f in files if f.suffix == ".svg"), key=str)
 
 
-def _kanjivg(size: int, split: str) -> np.ndarray:
+def _kanjivg(size: int, split: str, max_strokes: str) -> np.ndarray:
     import cairosvg
 
+    if max_strokes and (not max_strokes.isdigit() or int(max_strokes) < 1):
+        raise UserError(f"kanjivg:N needs a positive number of strokes, got {max_strokes!r}")
+    limit = int(max_strokes) if max_strokes else None
     out = []
-    for f in _split(kanjivg_files(), split):
-        text = STROKE_NUMBERS.sub("", f.locate().read_text(encoding="utf-8"))
+    texts = (f.locate().read_text(encoding="utf-8") for f in kanjivg_files())
+    for text in _split([t for t in texts if limit is None or t.count("<path ") <= limit], split):
+        text = STROKE_NUMBERS.sub("", text)
         png = cairosvg.svg2png(bytestring=text.encode(), output_width=size, output_height=size,
                                background_color="white")
         with Image.open(io.BytesIO(png)) as image:
@@ -180,8 +186,8 @@ def load_images(source: str, size: int, split: str = "train") -> ImageSet:
         hints = _folder(Path(where), size, split)
     elif kind == "strokes":
         hints = _strokes(size, split, where)
-    elif kind == "kanjivg" and not where:
-        hints = _kanjivg(size, split)
+    elif kind == "kanjivg":
+        hints = _kanjivg(size, split, where)
     else:
-        raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR, strokes:N or kanjivg")
+        raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR, strokes:N or kanjivg[:N]")
     return ImageSet(f"{source} ({split})", hints[..., None])

@@ -139,10 +139,11 @@ def _act(drawer: Drawer, carry, hints, states):
     return carry, jnp.clip(actions, 0, 1)
 
 
-def draw_with_renderer(drawer: Drawer, renderer, hints) -> tuple[np.ndarray, np.ndarray]:
+def draw_with_renderer(drawer: Drawer, renderer, hints, map=map) -> tuple[np.ndarray, np.ndarray]:
     """The N steps with the real renderer in the loop instead of the canvas (inference only: no
     gradients). hints (B, S, S, Ct). Returns actions (B, N, D) in [0, 1] and the real final
-    states (B, S, S, C). The drawer sees real states, and the canvas is not run at all."""
+    states (B, S, S, C). The drawer sees real states, and the canvas is not run at all. `map`
+    runs the per-image renderer steps (e.g. a thread pool's map)."""
     hints = jnp.asarray(hints)
     batch, size = hints.shape[0], drawer.spec.size
     states = np.broadcast_to(renderer.blank(size), (batch, size, size, renderer.channels)).copy()
@@ -150,6 +151,6 @@ def draw_with_renderer(drawer: Drawer, renderer, hints) -> tuple[np.ndarray, np.
     for _ in range(drawer.spec.steps):
         carry, step_actions = _act(drawer, carry, hints, jnp.asarray(states))
         step_actions = np.asarray(step_actions)
-        states = np.stack([renderer.step(s, a) for s, a in zip(states, step_actions)])
+        states = np.stack(list(map(renderer.step, states, step_actions)))
         actions.append(step_actions)
     return np.stack(actions, axis=1), states

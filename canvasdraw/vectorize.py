@@ -41,7 +41,7 @@ from canvasdraw.renderer import UserError
 MIN_SIDE = 8
 MAX_PIXELS = 64_000_000
 OVERLAY_SCALE = 2
-WRITERS = min(4, os.cpu_count() or 1)  # threads preparing and writing output files
+WORKERS = min(4, os.cpu_count() or 1)  # threads reading, rendering and writing
 PNG_LEVEL = 1  # fast zlib: writing PNGs is a large share of vectorize's time
 ROOT_TAG = re.compile(r"<svg\b[^>]*>")
 SIZE_ATTRIBUTES = re.compile(r'\s(?:viewBox|width|height)="[^"]*"')
@@ -106,24 +106,25 @@ def unique_stems(files: list[Path]) -> list[str]:
     return stems
 
 
-def draw(model: Model, inks: np.ndarray, refine: int = 0, batch_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
+def draw(model: Model, inks: np.ndarray, refine: int = 0, batch_size: int = 256,
+         map=map) -> tuple[np.ndarray, np.ndarray]:
     """Actions (B, N, D) in [0, 1] for inks (B, S, S) uint8, and their real re-renders (B, S, S, C).
 
     The drawer runs with the real renderer in the loop (`draw_with_renderer`; the canvas is not
     needed). `refine` > 0 adds that many Adam steps on the actions through the canvas
     (canvasdraw.optimize). Batches are padded to a power of two (at most `batch_size`) so a few
-    compiled programs serve every call."""
+    compiled programs serve every call; `map` runs the per-image rendering."""
     renderer, size = model.renderer, model.drawer.spec.size
     actions, rendered = [], []
     for first in range(0, len(inks), batch_size):
         chunk = inks[first:first + batch_size]
         hints = np.zeros((min(batch_size, 1 << (len(chunk) - 1).bit_length()),) + chunk.shape[1:] + (1,), np.float32)
         hints[:len(chunk), ..., 0] = chunk / np.float32(255)
-        acts, states = draw_with_renderer(model.drawer, renderer, hints)
+        acts, states = draw_with_renderer(model.drawer, renderer, hints, map)
         if refine:
             acts, _, _ = optimize_actions(model.canvas, hints, jnp.asarray(renderer.blank(size)), acts, refine)
             acts = np.asarray(acts)
-            states = np.stack([renderer.render(a, size) for a in acts[:len(chunk)]])
+            states = np.stack(list(map(renderer.render, acts[:len(chunk)], [size] * len(chunk))))
         actions.append(acts[:len(chunk)])
         rendered.append(states[:len(chunk)])
     return np.concatenate(actions), np.concatenate(rendered)
@@ -183,12 +184,13 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int =
     outdir.mkdir(exist_ok=True)
     files, errors = collect(inputs)
     size = model.drawer.spec.size
-    pictures = []
-    for path, stem in zip(files, unique_stems(files)):
+
+    def read(path, stem):
         try:
-            pictures.append(read_picture(path, size, invert, stem))
+            return read_picture(path, size, invert, stem)
         except UserError as err:
-            errors.append(str(err))
+            return str(err)
+
     def write(picture, acts, drawing):
         files_out, l2 = outputs(model, picture, acts, drawing, refine)
         for name, content in files_out.items():
@@ -196,14 +198,17 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int =
         return {"stem": picture.stem, "input": str(picture.path), "l2": l2, "strokes": len(acts),
                 "files": list(files_out), "ink": picture.ink}
 
-    bar = tqdm(total=len(pictures), desc=f"vectorize ({model.name})", unit="image", disable=not progress)
     futures = []
-    # Files are written by threads while the next batch is drawn (XLA, Cairo, zlib and file
-    # writes run outside the GIL).
-    with ThreadPoolExecutor(WRITERS) as pool:
+    # Threads read inputs, render and write files, the latter while the next batch is drawn
+    # (XLA, Cairo, Pillow, zlib and file writes run outside the GIL).
+    with ThreadPoolExecutor(WORKERS) as pool:
+        pictures = []
+        for picture in pool.map(read, files, unique_stems(files)):
+            (errors if isinstance(picture, str) else pictures).append(picture)
+        bar = tqdm(total=len(pictures), desc=f"vectorize ({model.name})", unit="image", disable=not progress)
         for first in range(0, len(pictures), batch_size):
             chunk = pictures[first:first + batch_size]
-            actions, rendered = draw(model, np.stack([p.ink for p in chunk]), refine, batch_size)
+            actions, rendered = draw(model, np.stack([p.ink for p in chunk]), refine, batch_size, pool.map)
             for picture, acts, drawing in zip(chunk, actions, rendered):
                 futures.append(pool.submit(write, picture, acts, drawing))
                 futures[-1].add_done_callback(lambda _: bar.update(1))

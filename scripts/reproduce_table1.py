@@ -80,7 +80,7 @@ def main():
     args = parser.parse_args()
 
     rows = []
-    for variant in args.variants.split(","):
+    for variant in filter(None, args.variants.split(",")):
         config = load_config(f"{CONFIG}:{variant}", [f"data=mnist:{args.mnist}"]
                              + ([f"steps={args.steps}"] if args.steps else []))
         workdir = args.runs / variant

@@ -35,6 +35,8 @@ def test_bad_mnist_files_give_clear_errors(tmp_path):
         load_images(f"mnist:{tmp_path}", 32)
     with pytest.raises(UserError, match="unknown image source"):
         load_images("imagenet:/x", 32)
+    with pytest.raises(UserError, match="positive number of strokes"):
+        load_images("kanjivg:many", 32)
 
 
 @pytest.mark.skipif(not os.path.isdir(MNIST), reason="the shared MNIST files are not next to this checkout")
