@@ -25,7 +25,6 @@ from flax import nnx, serialization, struct
 from canvasdraw.canvas import CanvasSpec, make_canvas, next_state
 from canvasdraw.files import write_atomic
 from canvasdraw.renderer import UserError
-from canvasdraw.training import RunFolder
 
 SHIPPED = resources.files("canvasdraw") / "weights"
 
@@ -114,6 +113,8 @@ def _read_weights(data: bytes, where: str) -> nnx.Module:
 
 def restore_canvas(workdir) -> nnx.Module:
     """The latest canvas of a canvas run folder, as a trainable module."""
+    from canvasdraw.training import RunFolder  # Orbax: only for run folders, not weights files
+
     run = RunFolder.existing(workdir, "canvas")
     model = make_canvas(CanvasSpec.from_dict(run.facts["canvas"]), nnx.Rngs(0))
     run.load_latest(model)

@@ -18,12 +18,10 @@ import numpy as np
 from flax import nnx, serialization
 
 from canvasdraw.drawer import Drawer, DrawerSpec
-from canvasdraw.drawer_train import restore_drawer
 from canvasdraw.files import write_atomic
 from canvasdraw.frozen import FrozenCanvas, canvas_from_payload, canvas_payload, freeze, module_from_params, param_dict
 from canvasdraw.registry import load_renderer
 from canvasdraw.renderer import Renderer, UserError
-from canvasdraw.training import RunFolder
 
 SHIPPED_MODELS = resources.files("canvasdraw") / "weights" / "models"
 FORMAT = "canvasdraw-drawer-model/1"
@@ -40,7 +38,11 @@ class Model:
     facts: dict  # data, steps, variant, size, renderer, real_l2 (held-out, if known)
 
 
-def _facts(name: str, run: RunFolder, spec: DrawerSpec) -> dict:
+# Run folders need Orbax and the trainer; they are imported where used, so that loading a model
+# file (vectorize's path) stays quick to start.
+
+
+def _facts(name: str, run, spec: DrawerSpec) -> dict:
     """What `canvasdraw models` shows about a drawer run, the last held-out eval included."""
     facts = {"name": name, "renderer": run.facts["canvas"]["renderer"], "size": spec.size,
              "steps": spec.steps, "variant": spec.variant, "data": run.facts.get("data", "?")}
@@ -56,6 +58,9 @@ def _facts(name: str, run: RunFolder, spec: DrawerSpec) -> dict:
 
 
 def _from_run(path: Path) -> Model:
+    from canvasdraw.drawer_train import restore_drawer
+    from canvasdraw.training import RunFolder
+
     run = RunFolder.existing(path, "drawer")
     run.close()
     drawer, canvas, renderer = restore_drawer(path)
@@ -117,6 +122,8 @@ def load_model(source: str) -> Model:
 
 def describe_models(runs: Path | None = None) -> list[dict]:
     """Facts of every shipped model, then of every drawer run folder under `runs` (if given)."""
+    from canvasdraw.training import RunFolder
+
     rows = [dict(load_model(name).facts, where="shipped") for name in shipped_models()]
     for facts_file in sorted(runs.rglob("run.json")) if runs is not None and runs.is_dir() else []:
         try:

@@ -175,6 +175,8 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int =
     """Vectorizes every input into `outdir` (created if missing). Returns one row per written
     input {stem, input, l2, strokes, files, ink (the model's view, (S, S) uint8)} and the error
     lines of the inputs that failed."""
+    if batch_size < 1 or refine < 0:
+        raise UserError(f"need --batch-size >= 1 and --refine >= 0, got {batch_size} and {refine}")
     if model.renderer.channels != 1:
         raise UserError(f"model {model.name} draws {model.renderer.channels}-channel states; vectorize needs a "
                         "one-channel (ink) model")

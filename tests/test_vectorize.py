@@ -109,6 +109,8 @@ def test_usage_errors_exit_2(model_file, tmp_path, capsys):
     assert main(["vectorize", str(good), "-o", str(tmp_path / "out"), "--model", str(good)]) == 2
     assert "is not a canvasdraw model file" in capsys.readouterr().err
     assert main(["vectorize", str(good), "-o", str(tmp_path / "no" / "such" / "dir"), "--model", str(model_file)]) == 2
+    assert main(["vectorize", str(good), "-o", str(tmp_path / "out"), "--model", str(model_file), "--refine", "-3"]) == 2
+    assert "--refine >= 0" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 
