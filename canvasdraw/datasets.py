@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from tqdm import tqdm
 
 from canvasdraw.renderer import UserError
 
@@ -149,7 +150,8 @@ def _kanjivg(size: int, split: str, max_strokes: str) -> np.ndarray:
     limit = int(max_strokes) if max_strokes else None
     out = []
     texts = (f.locate().read_text(encoding="utf-8") for f in kanjivg_files())
-    for text in _split([t for t in texts if limit is None or t.count("<path ") <= limit], split):
+    chosen = _split([t for t in texts if limit is None or t.count("<path ") <= limit], split)
+    for text in tqdm(chosen, desc=f"rendering KanjiVG ({split})", unit="symbol", leave=False):
         text = STROKE_NUMBERS.sub("", text)
         png = cairosvg.svg2png(bytestring=text.encode(), output_width=size, output_height=size,
                                background_color="white")
