@@ -17,93 +17,25 @@ costs one line and no output files; the other inputs go on.
 
 from __future__ import annotations
 
-import dataclasses
-import json
+import multiprocessing
 import os
-import re
-from concurrent.futures import ThreadPoolExecutor
-import warnings
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import jax.numpy as jnp
 import numpy as np
-from PIL import Image
 from tqdm import tqdm
 
-from canvasdraw import images
-from canvasdraw.datasets import IMAGE_SUFFIXES, to_ink
 from canvasdraw.drawer import draw_with_renderer
-from canvasdraw.files import write_atomic
 from canvasdraw.models import Model
 from canvasdraw.optimize import optimize_actions
 from canvasdraw.renderer import UserError
+from canvasdraw.vector_files import collect, read_picture, unique_stems, write_many
 
-MIN_SIDE = 8
-MAX_PIXELS = 64_000_000
-OVERLAY_SCALE = 2
-WORKERS = min(4, os.cpu_count() or 1)  # threads reading, rendering and writing
-PNG_LEVEL = 1  # fast zlib: writing PNGs is a large share of vectorize's time
-ROOT_TAG = re.compile(r"<svg\b[^>]*>")
-SIZE_ATTRIBUTES = re.compile(r'\s(?:viewBox|width|height)="[^"]*"')
-
-
-@dataclasses.dataclass
-class Picture:
-    """One readable input: ink (S, S) uint8 with 255 = ink, and the input's pixel size."""
-
-    path: Path
-    stem: str
-    ink: np.ndarray
-    width: int
-    height: int
-
-
-def collect(inputs: list[str]) -> tuple[list[Path], list[str]]:
-    """Files named or found under named folders (sorted), and one error line per bad name."""
-    files, errors = [], []
-    for name in inputs:
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-            files += found
-            if not found:
-                errors.append(f"{path}: no images in this folder ({', '.join(sorted(IMAGE_SUFFIXES))})")
-        elif path.is_file():
-            files.append(path)
-        else:
-            errors.append(f"{path}: no such file or folder")
-    return files, errors
-
-
-def read_picture(path: Path, size: int, invert: bool | None, stem: str) -> Picture:
-    """The preprocessed input (module docstring); UserError with a one-line reason otherwise."""
-    if path.stat().st_size == 0:
-        raise UserError(f"{path}: empty file")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                width, height = image.size
-                if min(width, height) < MIN_SIDE:
-                    raise UserError(f"{path}: {width}×{height} px is too small (at least {MIN_SIDE} px a side)")
-                if width * height > MAX_PIXELS:
-                    raise UserError(f"{path}: {width}×{height} px is too large (at most {MAX_PIXELS // 10**6} "
-                                    "megapixels)")
-                ink = to_ink(image, size, invert)
-    except Image.DecompressionBombError:
-        raise UserError(f"{path}: too large (at most {MAX_PIXELS // 10**6} megapixels)") from None
-    except (OSError, ValueError, SyntaxError) as err:
-        raise UserError(f"{path}: not a readable image ({err})") from None
-    return Picture(path, stem, ink, width, height)
-
-
-def unique_stems(files: list[Path]) -> list[str]:
-    """Output stems: the file stems, with -2, -3, ... added where two inputs share one."""
-    seen, stems = {}, []
-    for path in files:
-        count = seen[path.stem] = seen.get(path.stem, 0) + 1
-        stems.append(path.stem if count == 1 else f"{path.stem}-{count}")
-    return stems
+THREADS = min(4, os.cpu_count() or 1)  # threads reading inputs and rendering
+PROCESSES = os.cpu_count() or 1        # worker processes writing files, for PROCESS_MIN inputs or more
+PROCESS_MIN = 512
+JOB = 64                               # inputs per file-writing task
 
 
 def draw(model: Model, inks: np.ndarray, refine: int = 0, batch_size: int = 256,
@@ -130,46 +62,6 @@ def draw(model: Model, inks: np.ndarray, refine: int = 0, batch_size: int = 256,
     return np.concatenate(actions), np.concatenate(rendered)
 
 
-def placed_svg(svg_text: str, picture: Picture) -> str:
-    """An SVG drawn on the padded square of side max(W, H), re-framed to the input's pixels
-    (the root tag's width, height and viewBox are replaced; the rest is kept as written)."""
-    side = max(picture.width, picture.height)
-    w, h = picture.width, picture.height
-    frame = f' width="{w}" height="{h}" viewBox="{(side - w) // 2} {(side - h) // 2} {w} {h}"'
-
-    def reframe(match):
-        tag = SIZE_ATTRIBUTES.sub("", match.group(0))
-        end = "/>" if tag.endswith("/>") else ">"
-        return tag[:-len(end)] + frame + end
-
-    return ROOT_TAG.sub(reframe, svg_text, count=1)
-
-
-def _upscale(gray: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """(S, S) in [0, 1] -> `shape`, bilinear."""
-    return np.asarray(Image.fromarray(gray.astype(np.float32), "F").resize(shape, Image.BILINEAR))
-
-
-def outputs(model: Model, picture: Picture, actions: np.ndarray, rendered: np.ndarray, refine: int) -> dict:
-    """{file name: contents} of one input's four output files, and its real L2; `rendered` is
-    the real renderer's drawing of `actions` at the model size."""
-    renderer, size = model.renderer, model.drawer.spec.size
-    target = picture.ink.astype(np.float32) / 255
-    l2 = float(np.mean((rendered[..., 0] - target) ** 2))
-    big = (size * OVERLAY_SCALE,) * 2
-    faded = 1 - 0.35 * _upscale(target, big)
-    names = [p.name for p in renderer.action_spec]
-    record = {"input": str(picture.path), "model": model.name, "renderer": renderer.name,
-              "renderer_version": renderer.version, "size": size, "input_size": [picture.width, picture.height],
-              "l2": l2, "refine_steps": refine, "action_names": names,
-              "actions": [[round(float(v), 5) for v in a] for a in actions]}
-    return {f"{picture.stem}.svg": placed_svg(renderer.to_svg(actions, max(picture.width, picture.height)), picture),
-            f"{picture.stem}.png": images.png_bytes(renderer.to_rgb(rendered), PNG_LEVEL),
-            f"{picture.stem}_overlay.png": images.png_bytes(
-                images.red_over(np.repeat(faded[..., None], 3, axis=-1), _upscale(rendered[..., 0], big)), PNG_LEVEL),
-            f"{picture.stem}.json": json.dumps(record, indent=1) + "\n"}, l2
-
-
 def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int = 0, invert: bool | None = None,
               batch_size: int = 256, progress: bool = True) -> tuple[list[dict], list[str]]:
     """Vectorizes every input into `outdir` (created if missing). Returns one row per written
@@ -193,27 +85,38 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int =
         except UserError as err:
             return str(err)
 
-    def write(picture, acts, drawing):
-        files_out, l2 = outputs(model, picture, acts, drawing, refine)
-        for name, content in files_out.items():
-            write_atomic(outdir / name, content)
-        return {"stem": picture.stem, "input": str(picture.path), "l2": l2, "strokes": len(acts),
-                "files": list(files_out), "ink": picture.ink}
+    with ThreadPoolExecutor(THREADS) as threads:
+        # Inputs are read by the threads while earlier batches are drawn; files are written while
+        # the next batch is drawn: by worker processes for large jobs (the file work is mostly
+        # Python), else by the threads.
+        many = len(files) >= PROCESS_MIN and PROCESSES > 1
+        writers = (ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("spawn")) if many
+                   else threads)
+        bar = tqdm(total=len(files), desc=f"vectorize ({model.name})", unit="image", disable=not progress)
+        pictures, futures, chunk = [], [], []
 
-    futures = []
-    # Threads read inputs, render and write files, the latter while the next batch is drawn
-    # (XLA, Cairo, Pillow, zlib and file writes run outside the GIL).
-    with ThreadPoolExecutor(WORKERS) as pool:
-        pictures = []
-        for picture in pool.map(read, files, unique_stems(files)):
-            (errors if isinstance(picture, str) else pictures).append(picture)
-        bar = tqdm(total=len(pictures), desc=f"vectorize ({model.name})", unit="image", disable=not progress)
-        for first in range(0, len(pictures), batch_size):
-            chunk = pictures[first:first + batch_size]
-            actions, rendered = draw(model, np.stack([p.ink for p in chunk]), refine, batch_size, pool.map)
-            for picture, acts, drawing in zip(chunk, actions, rendered):
-                futures.append(pool.submit(write, picture, acts, drawing))
-                futures[-1].add_done_callback(lambda _: bar.update(1))
-        rows = [future.result() for future in futures]
-    bar.close()
+        def draw_and_write(chunk):
+            actions, rendered = draw(model, np.stack([p.ink for p in chunk]), refine, batch_size, threads.map)
+            jobs = [(outdir, model.renderer, model.name, p, a, r, refine) for p, a, r in zip(chunk, actions, rendered)]
+            for part in range(0, len(jobs), JOB):
+                futures.append(writers.submit(write_many, jobs[part:part + JOB]))
+                futures[-1].add_done_callback(lambda done: done.exception() or bar.update(len(done.result())))
+
+        with writers:
+            for picture in threads.map(read, files, unique_stems(files)):
+                if isinstance(picture, str):
+                    errors.append(picture)
+                    bar.update(1)
+                    continue
+                pictures.append(picture)
+                chunk.append(picture)
+                if len(chunk) == batch_size:
+                    draw_and_write(chunk)
+                    chunk = []
+            if chunk:
+                draw_and_write(chunk)
+            rows = [row for future in futures for row in future.result()]
+        bar.close()
+    for row, picture in zip(rows, pictures):
+        row["ink"] = picture.ink
     return rows, errors

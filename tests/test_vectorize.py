@@ -156,3 +156,21 @@ def test_the_shipped_model_keeps_its_mnist64_score():
     inks = load_images(f"mnist:{MNIST}", 64, "test").hints[:512, ..., 0]
     _, rendered = draw(model, inks)
     assert np.mean((rendered[..., 0] - inks / 255) ** 2) < 0.0075
+
+
+def test_large_jobs_write_through_worker_processes_with_the_same_files(model_file, tmp_path, monkeypatch):
+    from canvasdraw import vectorize as vectorize_module
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(3):
+        stroke_image(inputs / f"s{i}.png", (60 + 10 * i, 64))
+    model = load_model(str(model_file))
+    threaded, _ = vectorize_module.vectorize([str(inputs)], tmp_path / "threads", model, progress=False)
+    monkeypatch.setattr(vectorize_module, "PROCESS_MIN", 2)
+    monkeypatch.setattr(vectorize_module, "JOB", 2)
+    spawned, _ = vectorize_module.vectorize([str(inputs)], tmp_path / "processes", model, progress=False)
+    assert [r["stem"] for r in spawned] == [r["stem"] for r in threaded] == ["s0", "s1", "s2"]
+    for name in sorted(p.name for p in (tmp_path / "threads").iterdir()):
+        assert (tmp_path / "processes" / name).read_bytes().replace(b"processes", b"threads") == \
+            (tmp_path / "threads" / name).read_bytes(), name
