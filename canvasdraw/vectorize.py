@@ -66,7 +66,8 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int =
               batch_size: int = 256, progress: bool = True) -> tuple[list[dict], list[str]]:
     """Vectorizes every input into `outdir` (created if missing). Returns one row per written
     input {stem, input, l2, strokes, files, ink (the model's view, (S, S) uint8)} and the error
-    lines of the inputs that failed."""
+    lines of the inputs that failed. From PROCESS_MIN inputs on, files are written by spawned
+    worker processes: a script calling this needs the `if __name__ == "__main__":` guard."""
     if batch_size < 1 or refine < 0:
         raise UserError(f"need --batch-size >= 1 and --refine >= 0, got {batch_size} and {refine}")
     if model.renderer.channels != 1:
