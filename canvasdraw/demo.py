@@ -29,10 +29,10 @@ IMAGES = 8
 def configs(out: Path, quick: bool):
     """The demo's canvas and drawer configs (module docstring)."""
     canvas = canvas_config("bezier_soft", None)
-    canvas.size, canvas.steps, canvas.eval_every, canvas.eval_episodes = SIZE, 3000, 1000, 64
+    canvas.size, canvas.steps, canvas.eval_every, canvas.eval_episodes = SIZE, 8000, 2000, 64
     canvas.canvas.update(hidden=256, patch=8, depth=1)
     drawer = drawer_config("strokes:4000", str(out / "canvas"), "3lstm")
-    drawer.size, drawer.steps, drawer.eval_every, drawer.eval_images, drawer.final_eval_images = SIZE, 1500, 500, 128, 256
+    drawer.size, drawer.steps, drawer.eval_every, drawer.eval_images, drawer.final_eval_images = SIZE, 4000, 1000, 128, 256
     drawer.drawer.update(widths=(16, 32), hidden=128)
     if quick:
         canvas.steps, canvas.eval_every, canvas.eval_episodes, canvas.workers = 20, 20, 8, 0
