@@ -23,7 +23,7 @@ from canvasdraw.canvas_train import train_step
 from canvasdraw.datasets import ImageSet, load_images
 from canvasdraw.drawer_train import CANVAS_FILE, evaluate, predict, restore_drawer
 from canvasdraw.frozen import FrozenCanvas, export_canvas, freeze
-from canvasdraw.rollouts import RolloutSpec, render_transitions, transitions
+from canvasdraw.rollouts import RolloutSpec, render_states, render_transitions, transitions
 
 PRIOR_FILE = "canvas.prior.msgpack"  # a re-fitted run's first canvas, kept for comparison
 
@@ -33,11 +33,7 @@ def drawer_transitions(drawer, canvas: FrozenCanvas, renderer, hints) -> dict[st
     transitions {"state", "action", "next_state"} (real states, clipped actions)."""
     size = drawer.spec.size
     actions = np.asarray(predict(drawer, canvas, jnp.asarray(hints), jnp.asarray(renderer.blank(size)))[0])
-    states = np.empty((len(actions), actions.shape[1] + 1, size, size, renderer.channels), np.float32)
-    states[:, 0] = renderer.blank(size)
-    for b, sequence in enumerate(actions):
-        for n, action in enumerate(sequence):
-            states[b, n + 1] = renderer.step(states[b, n], action)
+    states = np.stack([render_states(renderer, sequence, size) for sequence in actions])
     return transitions({"states": states, "actions": actions})
 
 

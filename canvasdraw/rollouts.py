@@ -46,16 +46,19 @@ def episode_actions(spec: RolloutSpec, episode: int, steps: int | None = None) -
     return np.stack([spec.renderer.sample_action(rng) for _ in range(count)])
 
 
+def render_states(renderer: Renderer, actions: np.ndarray, size: int) -> np.ndarray:
+    """The states x_0 (blank) .. x_N of drawing actions (N, D) in order: (N+1, S, S, C)."""
+    states = np.empty((len(actions) + 1, size, size, renderer.channels), np.float32)
+    states[0] = renderer.blank(size)
+    for n, action in enumerate(actions):
+        states[n + 1] = renderer.step(states[n], action)
+    return states
+
+
 def render_episodes(spec: RolloutSpec, first: int, count: int) -> dict[str, np.ndarray]:
     """Episodes [first, first + count) as {"states": (count, L+1, S, S, C), "actions": (count, L, D)}."""
-    r, length = spec.renderer, spec.episode_length
-    states = np.empty((count, length + 1, spec.size, spec.size, r.channels), np.float32)
-    actions = np.empty((count, length, r.action_dim), np.float32)
-    for e in range(count):
-        actions[e] = episode_actions(spec, first + e)
-        states[e, 0] = r.blank(spec.size)
-        for n in range(length):
-            states[e, n + 1] = r.step(states[e, n], actions[e, n])
+    actions = np.stack([episode_actions(spec, first + e) for e in range(count)])
+    states = np.stack([render_states(spec.renderer, a, spec.size) for a in actions])
     return {"states": states, "actions": actions}
 
 

@@ -14,13 +14,14 @@ from canvasdraw import images
 from canvasdraw.datasets import load_images
 from canvasdraw.drawer_train import predict, restore_drawer
 from canvasdraw.files import write_atomic
+from canvasdraw.rollouts import render_states
 
 def figure_rows(drawer, canvas, renderer, hints: np.ndarray) -> list[np.ndarray]:
     size = drawer.spec.size
     actions, _ = predict(drawer, canvas, jnp.asarray(hints), jnp.asarray(renderer.blank(size)))
     tiles = []
     for hint, acts in zip(hints, np.asarray(actions)):
-        steps = [renderer.render(acts[:k], size) for k in range(1, len(acts) + 1)]
+        steps = render_states(renderer, acts, size)[1:]
         tiles += [renderer.to_rgb(hint), renderer.to_rgb(steps[-1]), images.red_strokes(renderer, acts, size)]
         tiles += [renderer.to_rgb(s) for s in steps]
     return tiles
