@@ -108,7 +108,22 @@ def build(config):
     facts = {"kind": "drawer", "data": config.data, "drawer": dataclasses.asdict(spec),
              "canvas": {"renderer": cs.renderer, "renderer_version": cs.renderer_version,
                         "action_names": list(cs.action_names), "size": cs.size}}
+    if config.init_from:
+        facts["init_from"] = config.init_from
     return renderer, canvas, spec, facts
+
+
+def start_from(drawer: Drawer, source: str, canvas: FrozenCanvas):
+    """Copies the parameters of drawer model `source` into `drawer` (curriculum: a 4-step drawer
+    starts a 20-step one). The architecture and the canvas's renderer must match; N may differ."""
+    from canvasdraw.models import load_model
+
+    model = load_model(source)
+    theirs, ours = model.drawer.spec, drawer.spec
+    if dataclasses.replace(theirs, steps=ours.steps) != ours or model.canvas.spec.renderer != canvas.spec.renderer:
+        raise UserError(f"init_from {source}: its drawer ({theirs}, renderer {model.canvas.spec.renderer}) does not "
+                        f"match this one ({ours}, renderer {canvas.spec.renderer}) apart from the steps")
+    nnx.update(drawer, nnx.state(model.drawer, nnx.Param))
 
 
 def train_and_evaluate(config, workdir) -> dict:
@@ -126,7 +141,10 @@ def train_and_evaluate(config, workdir) -> dict:
     train, test = load_images(config.data, spec.size, "train"), load_images(config.data, spec.size, "test")
     drawer = Drawer(spec, rngs=nnx.Rngs(config.seed))
     optimizer = nnx.Optimizer(drawer, optax.adam(learning_rate(config)), wrt=nnx.Param)
-    step = run.restore(drawer, optimizer) or 0
+    step = run.restore(drawer, optimizer)
+    if step is None and config.init_from:
+        start_from(drawer, config.init_from, canvas)
+    step = step or 0
     mesh = data_mesh()
     nnx.update(drawer, replicate(mesh, nnx.state(drawer)))
     nnx.update(optimizer, replicate(mesh, nnx.state(optimizer)))

@@ -126,3 +126,24 @@ def test_drawing_with_the_real_renderer_in_the_loop():
     through_canvas, _ = predict(drawer, freeze(small_canvas()), hints, jnp.zeros((16, 16, 1)))
     # The first action sees the same blank state either way; later ones see different states.
     np.testing.assert_allclose(actions[:, 0], through_canvas[:, 0], atol=1e-6)
+
+
+def test_a_drawer_run_can_start_from_another_drawer_with_other_steps(tmp_path):
+    from canvasdraw.drawer_train import build, restore_drawer, start_from
+
+    export_canvas(small_canvas(), tmp_path / "canvas.msgpack")
+    config = drawer_config(f"mnist:{fake_mnist(tmp_path / 'mnist')}", str(tmp_path / "canvas.msgpack"), "smoke")
+    train_and_evaluate(config, str(tmp_path / "short"))
+    short, canvas, _ = restore_drawer(tmp_path / "short")
+    config.steps_per_image, config.init_from = 5, str(tmp_path / "short")
+    config.steps, config.schedule, config.learning_rate = 1, "constant", 0.0  # the checkpoint is the copy
+    train_and_evaluate(config, str(tmp_path / "long"))
+    long, _, _ = restore_drawer(tmp_path / "long")
+    assert long.spec.steps == 5 and short.spec.steps == 2
+    for a, b in zip(jax.tree.leaves(nnx.state(short, nnx.Param)), jax.tree.leaves(nnx.state(long, nnx.Param))):
+        np.testing.assert_array_equal(a, b)
+    assert json.load(open(tmp_path / "long" / "run.json"))["init_from"] == str(tmp_path / "short")
+    config.drawer.hidden = 16
+    _, _, spec, _ = build(config)
+    with pytest.raises(UserError, match="does not match this one"):
+        start_from(Drawer(spec, rngs=nnx.Rngs(0)), str(tmp_path / "short"), canvas)
