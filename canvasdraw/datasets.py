@@ -16,6 +16,9 @@ Sources (`load_images(source, size, split)`):
   'canvasdraw[symbols]'`), an Omniglot-like symbol set: drawn black on white by CairoSVG at S×S
   with the data's own pen (3/109 of the box), then inverted (the grey stroke-order numbers are
   removed first). Split as for folders.
+* `windows:DIR` — S×S windows cut from the large line drawings in DIR/train and DIR/test, each
+  with a start state (ink already drawn by neighbouring windows), for the sliding drawer; see
+  canvasdraw.drawings.
 
 Images are kept as uint8 (N, S, S, 1) and become float32 in [0, 1] per batch. Recreation uses
 X' = X (`ImageSet.targets` is None); translation tasks give their own targets.
@@ -42,20 +45,24 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
 @dataclasses.dataclass
 class ImageSet:
     """hints (N, S, S, Ct) uint8, 255 = ink; targets the same shape as the drawing, or None
-    when the target is the hint (recreation)."""
+    when the target is the hint (recreation); starts (N, S, S, C) the state drawing begins from,
+    or None for the renderer's blank."""
 
     name: str
     hints: np.ndarray
     targets: np.ndarray | None = None
+    starts: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.hints)
 
     def batch(self, indices) -> dict[str, np.ndarray]:
-        """{"hint": (B, S, S, Ct), "target": (B, S, S, C')} float32 in [0, 1]."""
+        """{"hint": (B, S, S, Ct), "target": (B, S, S, C')[, "start": (B, S, S, C)]} float32 in [0, 1]."""
         hint = self.hints[indices].astype(np.float32) / 255
         target = hint if self.targets is None else self.targets[indices].astype(np.float32) / 255
-        return {"hint": hint, "target": target}
+        if self.starts is None:
+            return {"hint": hint, "target": target}
+        return {"hint": hint, "target": target, "start": self.starts[indices].astype(np.float32) / 255}
 
 
 def to_ink(image: Image.Image, size: int, invert: bool | None = None) -> np.ndarray:
@@ -177,8 +184,8 @@ def _strokes(size: int, split: str, count: str) -> np.ndarray:
 
 
 def load_images(source: str, size: int, split: str = "train") -> ImageSet:
-    """An ImageSet from `mnist:DIR`, `folder:DIR`, `strokes:N` or `kanjivg` (module docstring), recreation
-    targets; split is `train` or `test`."""
+    """An ImageSet from `mnist:DIR`, `folder:DIR`, `strokes:N`, `kanjivg` or `windows:DIR` (module
+    docstring), recreation targets; split is `train` or `test`."""
     if split not in ("train", "test"):
         raise UserError(f"split must be train or test, got {split!r}")
     kind, _, where = source.partition(":")
@@ -190,6 +197,12 @@ def load_images(source: str, size: int, split: str = "train") -> ImageSet:
         hints = _strokes(size, split, where)
     elif kind == "kanjivg":
         hints = _kanjivg(size, split, where)
+    elif kind == "windows":
+        from canvasdraw.drawings import cut_windows, read_pages
+
+        hints, starts = cut_windows(read_pages(Path(where), split), size, seed=0 if split == "train" else 1)
+        return ImageSet(f"{source} ({split})", hints[..., None], starts=starts[..., None])
     else:
-        raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR, strokes:N or kanjivg[:N]")
+        raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR, strokes:N, kanjivg[:N] "
+                        "or windows:DIR")
     return ImageSet(f"{source} ({split})", hints[..., None])

@@ -33,10 +33,15 @@ class DrawerSpec:
     widths: tuple[int, ...] = (32, 64)  # channels after the patch embedding, then after each
                                         # 3×3 stride-2 convolution
     hidden: int = 256
+    fixed: tuple[tuple[int, float], ...] = ()  # (action index, value) pairs the drawer cannot change,
+                                               # e.g. ((6, 0.3),): one stroke thickness (paper Table 2)
 
     @classmethod
     def from_dict(cls, fields: dict) -> "DrawerSpec":
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
+        def frozen(v):
+            return tuple(map(frozen, v)) if isinstance(v, list) else v
+
+        return cls(**{k: frozen(v) for k, v in fields.items()})
 
     def check(self):
         if self.variant not in ("lstm", "plain"):
@@ -107,18 +112,21 @@ class Drawer(nnx.Module):
             carry, x = self.memory(carry, x)
         else:
             x = jax.nn.relu(self.memory(x))
-        return carry, self.head(x)
+        actions = self.head(x)
+        for index, value in self.spec.fixed:
+            actions = actions.at[:, index].set(value)
+        return carry, actions
 
 
 def draw(drawer: Drawer, canvas, hints, start):
     """Unrolls N = drawer.spec.steps steps through the frozen `canvas` with one `lax.scan`.
 
-    hints (B, S, S, Ct); start (S, S, C) the blank state. Returns actions (B, N, D), unclipped,
+    hints (B, S, S, Ct); start (S, S, C) or (B, S, S, C) the state before the first step. Returns actions (B, N, D), unclipped,
     and the canvas's states x_1..x_N (B, N, S, S, C); the last is the drawing.
     """
     graphdef, params = nnx.split(drawer)
     batch = hints.shape[0]
-    state = jnp.broadcast_to(start, (batch,) + start.shape)
+    state = jnp.broadcast_to(start, (batch,) + start.shape[-3:])
 
     def step(carry, _):
         memory, state = carry
@@ -139,14 +147,16 @@ def _act(drawer: Drawer, carry, hints, states):
     return carry, jnp.clip(actions, 0, 1)
 
 
-def draw_with_renderer(drawer: Drawer, renderer, hints, map=map) -> tuple[np.ndarray, np.ndarray]:
+def draw_with_renderer(drawer: Drawer, renderer, hints, map=map, starts=None) -> tuple[np.ndarray, np.ndarray]:
     """The N steps with the real renderer in the loop instead of the canvas (inference only: no
-    gradients). hints (B, S, S, Ct). Returns actions (B, N, D) in [0, 1] and the real final
-    states (B, S, S, C). The drawer sees real states, and the canvas is not run at all. `map`
-    runs the per-image renderer steps (e.g. a thread pool's map)."""
+    gradients). hints (B, S, S, Ct); starts (B, S, S, C) the states before the first step (default
+    blank). Returns actions (B, N, D) in [0, 1] and the real final states (B, S, S, C). The drawer
+    sees real states, and the canvas is not run at all. `map` runs the per-image renderer steps
+    (e.g. a thread pool's map)."""
     hints = jnp.asarray(hints)
     batch, size = hints.shape[0], drawer.spec.size
-    states = np.broadcast_to(renderer.blank(size), (batch, size, size, renderer.channels)).copy()
+    states = np.broadcast_to(renderer.blank(size) if starts is None else starts,
+                             (batch, size, size, renderer.channels)).copy()
     carry, actions = drawer.initial_carry(batch), []
     for _ in range(drawer.spec.steps):
         carry, step_actions = _act(drawer, carry, hints, jnp.asarray(states))

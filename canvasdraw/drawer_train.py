@@ -35,9 +35,9 @@ CANVAS_FILE = "canvas.msgpack"
 
 
 @nnx.jit
-def train_step(drawer: Drawer, optimizer: nnx.Optimizer, canvas: FrozenCanvas, batch, start):
+def train_step(drawer: Drawer, optimizer: nnx.Optimizer, canvas: FrozenCanvas, batch, blank):
     def loss_fn(drawer):
-        actions, states = draw(drawer, canvas, batch["hint"], start)
+        actions, states = draw(drawer, canvas, batch["hint"], batch.get("start", blank))
         l2 = jnp.mean((states[:, -1] - batch["target"]) ** 2)
         penalty = action_penalty(actions)
         return l2 + penalty, (l2, penalty)
@@ -54,21 +54,24 @@ def predict(drawer: Drawer, canvas: FrozenCanvas, hints, start):
     return jnp.clip(actions, 0, 1), states[:, -1]
 
 
-def render_all(renderer, actions: np.ndarray, size: int) -> np.ndarray:
-    """The real renderer's drawings of action sequences (B, N, D) -> (B, S, S, C)."""
-    return np.stack([renderer.render(a, size) for a in actions])
+def render_all(renderer, actions: np.ndarray, size: int, starts: np.ndarray | None = None) -> np.ndarray:
+    """The real renderer's drawings of action sequences (B, N, D) -> (B, S, S, C), from the blank
+    or from starts (B, S, S, C)."""
+    if starts is None:
+        return np.stack([renderer.render(a, size) for a in actions])
+    return np.stack([renderer.render(a, size, start) for a, start in zip(actions, starts)])
 
 
 def evaluate(drawer: Drawer, canvas: FrozenCanvas, renderer, data: ImageSet, limit: int | None = None,
              batch_size: int = 256) -> dict:
     """Held-out real_l2 (real re-render vs target) and canvas_l2 over the first `limit` images."""
     count = len(data) if limit is None else min(limit, len(data))
-    start = jnp.asarray(renderer.blank(drawer.spec.size))
+    blank = renderer.blank(drawer.spec.size)
     real, guess = [], []
     for first in range(0, count, batch_size):
         batch = data.batch(np.arange(first, min(first + batch_size, count)))
-        actions, drawn = predict(drawer, canvas, batch["hint"], start)
-        rendered = render_all(renderer, np.asarray(actions), drawer.spec.size)
+        actions, drawn = predict(drawer, canvas, batch["hint"], batch.get("start", blank))
+        rendered = render_all(renderer, np.asarray(actions), drawer.spec.size, batch.get("start"))
         real.append(np.mean((rendered - batch["target"]) ** 2, axis=(1, 2, 3)))
         guess.append(np.mean((np.asarray(drawn) - batch["target"]) ** 2, axis=(1, 2, 3)))
     return {"real_l2": float(np.mean(np.concatenate(real))), "canvas_l2": float(np.mean(np.concatenate(guess))),
@@ -78,8 +81,8 @@ def evaluate(drawer: Drawer, canvas: FrozenCanvas, renderer, data: ImageSet, lim
 def comparison_grid(drawer: Drawer, canvas: FrozenCanvas, renderer, data: ImageSet, count: int = 8) -> np.ndarray:
     """Rows: target | real re-render | canvas drawing, for the first `count` held-out images."""
     batch = data.batch(np.arange(min(count, len(data))))
-    actions, drawn = predict(drawer, canvas, batch["hint"], jnp.asarray(renderer.blank(drawer.spec.size)))
-    rendered = render_all(renderer, np.asarray(actions), drawer.spec.size)
+    actions, drawn = predict(drawer, canvas, batch["hint"], batch.get("start", renderer.blank(drawer.spec.size)))
+    rendered = render_all(renderer, np.asarray(actions), drawer.spec.size, batch.get("start"))
     rows = [renderer.to_rgb(x) for x in batch["target"]] + [renderer.to_rgb(x) for x in rendered]
     rows += [renderer.to_rgb(x) for x in np.asarray(drawn)]
     return images.grid(rows, columns=len(batch["target"]))

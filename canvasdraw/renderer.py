@@ -107,9 +107,10 @@ class Renderer(abc.ABC):
         """R(x_n, y_n): the next state; never modifies `state`."""
         return composite(self.composite, state, self.layer(action, state.shape[0]))
 
-    def render(self, actions: np.ndarray, size: int) -> np.ndarray:
-        """Draws actions (N, D) in order on blank(size); returns the final state."""
-        state = self.blank(size)
+    def render(self, actions: np.ndarray, size: int, start: np.ndarray | None = None) -> np.ndarray:
+        """Draws actions (N, D) in order on `start` (S, S, C; default blank(size)); returns the
+        final state."""
+        state = self.blank(size) if start is None else start
         for action in np.asarray(actions, np.float32).reshape(-1, self.action_dim):
             state = self.step(state, action)
         return state

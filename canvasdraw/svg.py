@@ -25,6 +25,11 @@ def document(size: int, elements: list[str], width: float | None = None) -> str:
             f'viewBox="0 0 {size} {size}">\n{body}</svg>\n')
 
 
+def inner(svg_text: str) -> str:
+    """The elements of an SVG document: everything between its root tag and `</svg>`."""
+    return svg_text[svg_text.index(">", svg_text.index("<svg")) + 1:svg_text.rindex("</svg>")]
+
+
 def rasterize(svg_text: str, size: int) -> np.ndarray:
     """Rasterises SVG with Cairo (cairosvg) at size x size; returns RGBA (S, S, 4) float32."""
     import cairosvg

@@ -101,11 +101,6 @@ def placed_svg(svg_text: str, picture: Picture) -> str:
     return ROOT_TAG.sub(reframe, svg_text, count=1)
 
 
-def _upscale(gray: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """(S, S) in [0, 1] -> `shape`, bilinear."""
-    return np.asarray(Image.fromarray(gray.astype(np.float32), "F").resize(shape, Image.BILINEAR))
-
-
 def write_outputs(outdir: Path, renderer: Renderer, model_name: str, picture: Picture, actions: np.ndarray,
                   rendered: np.ndarray, refine: int) -> dict:
     """Writes one input's four files into `outdir` (each atomically; all contents are made
@@ -114,8 +109,6 @@ def write_outputs(outdir: Path, renderer: Renderer, model_name: str, picture: Pi
     size = rendered.shape[0]
     target = picture.ink.astype(np.float32) / 255
     l2 = float(np.mean((rendered[..., 0] - target) ** 2))
-    big = (size * OVERLAY_SCALE,) * 2
-    faded = 1 - 0.35 * _upscale(target, big)
     record = {"input": str(picture.path), "model": model_name, "renderer": renderer.name,
               "renderer_version": renderer.version, "size": size, "input_size": [picture.width, picture.height],
               "l2": l2, "refine_steps": refine, "action_names": [p.name for p in renderer.action_spec],
@@ -123,8 +116,7 @@ def write_outputs(outdir: Path, renderer: Renderer, model_name: str, picture: Pi
     contents = {
         f"{picture.stem}.svg": placed_svg(renderer.to_svg(actions, max(picture.width, picture.height)), picture),
         f"{picture.stem}.png": images.png_bytes(renderer.to_rgb(rendered), PNG_LEVEL),
-        f"{picture.stem}_overlay.png": images.png_bytes(
-            images.red_over(np.repeat(faded[..., None], 3, axis=-1), _upscale(rendered[..., 0], big)), PNG_LEVEL),
+        f"{picture.stem}_overlay.png": images.overlay_png(target, rendered[..., 0], OVERLAY_SCALE, PNG_LEVEL),
         f"{picture.stem}.json": json.dumps(record, indent=1) + "\n"}
     for name, content in contents.items():
         write_atomic(outdir / name, content)
