@@ -122,7 +122,8 @@ def _cmd_vectorize(args) -> int:
     from canvasdraw.vectorize import vectorize
 
     model = load_model(args.workdir or args.model)
-    rows, errors = vectorize(args.inputs, args.output, model, args.refine, args.invert, args.batch_size)
+    rows, errors = vectorize(args.inputs, args.output, model, args.refine, args.invert, args.batch_size,
+                             drawer=args.drawer, overlap=args.overlap, order=args.order)
     for line in errors:
         print(f"canvasdraw vectorize: error: {line}", file=sys.stderr)
     if rows:
@@ -200,6 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
                           help="the input is dark ink on light paper (default: detected from the border)")
     polarity.add_argument("--no-invert", dest="invert", action="store_false",
                           help="the input is light ink on a dark background")
+    p.add_argument("--drawer", choices=("auto", "single", "sliding", "hierarchical"), default="auto",
+                   help="draw large pictures window by window at their own size (sliding, hierarchical) or "
+                        "as one S×S picture (single); auto: sliding for models trained on windows:DIR")
+    p.add_argument("--no-overlap", dest="overlap", action="store_false",
+                   help="sliding windows side by side instead of at half-window stride")
+    p.add_argument("--order", choices=("raster", "flood-fill"), default="raster", help="sliding window order")
     p.add_argument("--batch-size", type=int, default=256, help="images per jitted call (default 256)")
     p.add_argument("--report", action="store_true", help="also write OUTDIR/index.html, a gallery of the results")
     p.set_defaults(run=_cmd_vectorize)

@@ -66,13 +66,17 @@ class ImageSet:
 
 
 def to_ink(image: Image.Image, size: int, invert: bool | None = None) -> np.ndarray:
-    """Any Pillow image -> (S, S) uint8 with 255 = ink.
+    """Any Pillow image -> (S, S) uint8 with 255 = ink: `ink_of`, then `square_ink`."""
+    return square_ink(ink_of(image, invert), size)
+
+
+def ink_of(image: Image.Image, invert: bool | None = None) -> np.ndarray:
+    """Any Pillow image -> (H, W) uint8 with 255 = ink, at its own size.
 
     Rules: 16-bit and palette images are converted to 8-bit grey; an alpha channel is composited
     on white; ink polarity is detected from the border (a bright border means dark ink on light
     paper, which is inverted) unless `invert` forces it; the paper's level (the border's median,
-    e.g. off-white or grey paper) becomes 0 ink and the rest is stretched to 0..255; a non-square
-    image is padded with blank paper to a centred square; the square is resized bilinearly to S×S.
+    e.g. off-white or grey paper) becomes 0 ink and the rest is stretched to 0..255.
     """
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         image = Image.fromarray((np.asarray(image, np.float64) / 257).clip(0, 255).astype(np.uint8))
@@ -86,6 +90,11 @@ def to_ink(image: Image.Image, size: int, invert: bool | None = None) -> np.ndar
     paper = np.median(255 - border if invert else border)  # tinted paper: its level becomes 0 ink
     if 0 < paper < 128:
         ink = np.clip((ink.astype(np.float32) - paper) * (255 / (255 - paper)), 0, 255).round().astype(np.uint8)
+    return ink
+
+
+def square_ink(ink: np.ndarray, size: int) -> np.ndarray:
+    """(H, W) uint8 ink -> (S, S): padded with blank paper to a centred square, resized bilinearly."""
     h, w = ink.shape
     side = max(h, w)
     square = np.zeros((side, side), np.uint8)

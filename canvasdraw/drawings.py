@@ -75,7 +75,7 @@ def render_page(svg_text: str) -> np.ndarray:
 def read_pages(folder: Path, split: str) -> list[np.ndarray]:
     """Every image under folder/split as ink (H, W) uint8, 255 = ink (dark on light is inverted
     by the border rule of `datasets.to_ink`; no resizing)."""
-    from canvasdraw.datasets import IMAGE_SUFFIXES, to_ink
+    from canvasdraw.datasets import IMAGE_SUFFIXES, ink_of
 
     files = sorted(p for p in (folder / split).glob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
@@ -85,7 +85,7 @@ def read_pages(folder: Path, split: str) -> list[np.ndarray]:
         with Image.open(path) as image:
             if image.width != image.height:
                 raise UserError(f"{path}: training pages must be square, got {image.width}×{image.height}")
-            pages.append(to_ink(image, image.width))
+            pages.append(ink_of(image))
     return pages
 
 

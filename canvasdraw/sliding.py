@@ -16,41 +16,21 @@ covers 2S×2S pixels), its strokes are drawn at full resolution, and the sliding
 resolution continues from there. One drawer serves both levels: it is trained once, on windows
 that start from partly drawn states (canvasdraw.drawings).
 
-A window's actions are in its own coordinates (fractions of its side). The real renderer draws
-them on the window's crop, so a stroke is clipped to its window; the SVG places each window's
-elements with a translate and the same clip. With `max` compositing the final state does not
-depend on the order the windows' strokes are re-drawn in.
+A window's actions are in its own coordinates; canvasdraw.window_strokes draws and writes them.
 """
 
 from __future__ import annotations
 
 import collections
-import dataclasses
 
 import numpy as np
 from PIL import Image
 
-from canvasdraw import svg
 from canvasdraw.drawer import Drawer, draw_with_renderer
+from canvasdraw.window_strokes import Strokes, blank_picture, render_strokes
 
 MIN_INK = 0.02  # a window with fewer inked (> 0.5) pixels than this fraction is skipped
 ORDERS = ("raster", "flood-fill")
-
-
-@dataclasses.dataclass
-class Strokes:
-    """A picture's strokes, window by window in drawing order."""
-
-    corners: np.ndarray  # (K, 2) int: each window's top-left (y, x) in the picture's pixels
-    sides: np.ndarray    # (K,) int: each window's side in the picture's pixels
-    actions: np.ndarray  # (K, N, D) in [0, 1], in window coordinates
-
-    def __len__(self) -> int:
-        return len(self.corners)
-
-    @staticmethod
-    def concat(parts: list["Strokes"]) -> "Strokes":
-        return Strokes(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("corners", "sides", "actions")))
 
 
 def grid(height: int, width: int, window: int, stride: int) -> tuple[np.ndarray, tuple[int, int]]:
@@ -98,10 +78,6 @@ def waves(corners: np.ndarray, window: int, stride: int, visit: list[int]) -> li
     return [np.array(groups[w]) for w in sorted(groups)]
 
 
-def _blank(renderer, height: int, width: int) -> np.ndarray:
-    return renderer.blank(max(height, width))[:height, :width].copy()
-
-
 def slide(drawer: Drawer, renderer, ink: np.ndarray, overlap: bool = True, order: str = "raster",
           start: np.ndarray | None = None, map=map) -> tuple[Strokes, np.ndarray]:
     """Draws ink (H, W) in [0, 1] window by window (module docstring), from `start` (H, W, C;
@@ -112,7 +88,7 @@ def slide(drawer: Drawer, renderer, ink: np.ndarray, overlap: bool = True, order
     corners, (padded_h, padded_w) = grid(height, width, size, stride)
     hint = np.zeros((padded_h, padded_w), np.float32)
     hint[:height, :width] = ink
-    state = _blank(renderer, padded_h, padded_w)
+    state = blank_picture(renderer, padded_h, padded_w)
     if start is not None:
         state[:height, :width] = start
 
@@ -149,24 +125,3 @@ def hierarchical(drawer: Drawer, renderer, ink: np.ndarray, overlap: bool = True
     coarse = Strokes(coarse.corners * 2, coarse.sides * 2, coarse.actions)
     fine, state = slide(drawer, renderer, ink, overlap, order, render_strokes(renderer, coarse, height, width), map)
     return Strokes.concat([coarse, fine]), state
-
-
-def render_strokes(renderer, strokes: Strokes, height: int, width: int) -> np.ndarray:
-    """The real renderer's drawing (H, W, C) of the strokes, each window's on its own crop."""
-    reach = (strokes.corners + strokes.sides[:, None]).max(axis=0) if len(strokes) else (0, 0)
-    state = _blank(renderer, max(height, int(reach[0])), max(width, int(reach[1])))
-    for (y, x), side, actions in zip(strokes.corners, strokes.sides, strokes.actions):
-        state[y:y + side, x:x + side] = renderer.render(actions, int(side), state[y:y + side, x:x + side])
-    return state[:height, :width]
-
-
-def strokes_svg(renderer, strokes: Strokes, height: int, width: int) -> str:
-    """One SVG of all windows' strokes in the picture's pixels (viewBox 0 0 W H), each window's
-    elements translated to its corner and clipped to it."""
-    clips = "".join(f'<clipPath id="window{s}"><rect width="{s}" height="{s}"/></clipPath>'
-                    for s in sorted(set(strokes.sides.tolist())))
-    groups = "".join(f'  <g transform="translate({x} {y})" clip-path="url(#window{side})">'
-                     f'{svg.inner(renderer.to_svg(actions, int(side))).strip()}</g>\n'
-                     for (y, x), side, actions in zip(strokes.corners, strokes.sides, strokes.actions))
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}">\n  <defs>{clips}</defs>\n{groups}</svg>\n')

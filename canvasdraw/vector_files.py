@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from canvasdraw import images
-from canvasdraw.datasets import IMAGE_SUFFIXES, to_ink
+from canvasdraw.datasets import IMAGE_SUFFIXES, ink_of, square_ink
 from canvasdraw.files import write_atomic
 from canvasdraw.renderer import Renderer, UserError
 
@@ -29,7 +29,8 @@ SIZE_ATTRIBUTES = re.compile(r'\s(?:viewBox|width|height)="[^"]*"')
 
 @dataclasses.dataclass
 class Picture:
-    """One readable input: ink (S, S) uint8 with 255 = ink, and the input's pixel size."""
+    """One readable input: ink (S, S) uint8 with 255 = ink (or (H, W), the input's own pixels,
+    when read `native`), and the input's pixel size."""
 
     path: Path
     stem: str
@@ -55,8 +56,9 @@ def collect(inputs: list[str]) -> tuple[list[Path], list[str]]:
     return files, errors
 
 
-def read_picture(path: Path, size: int, invert: bool | None, stem: str) -> Picture:
-    """The preprocessed input (module docstring); UserError with a one-line reason otherwise."""
+def read_picture(path: Path, size: int, invert: bool | None, stem: str, native: bool = False) -> Picture:
+    """The preprocessed input (module docstring), at the model size S or, `native`, at its own;
+    UserError with a one-line reason otherwise."""
     if path.stat().st_size == 0:
         raise UserError(f"{path}: empty file")
     try:
@@ -69,7 +71,8 @@ def read_picture(path: Path, size: int, invert: bool | None, stem: str) -> Pictu
                 if width * height > MAX_PIXELS:
                     raise UserError(f"{path}: {width}×{height} px is too large (at most {MAX_PIXELS // 10**6} "
                                     "megapixels)")
-                ink = to_ink(image, size, invert)
+                ink = ink_of(image, invert)
+                ink = ink if native else square_ink(ink, size)
     except Image.DecompressionBombError:
         raise UserError(f"{path}: too large (at most {MAX_PIXELS // 10**6} megapixels)") from None
     except (OSError, ValueError, SyntaxError) as err:
@@ -103,25 +106,42 @@ def placed_svg(svg_text: str, picture: Picture) -> str:
 
 def write_outputs(outdir: Path, renderer: Renderer, model_name: str, picture: Picture, actions: np.ndarray,
                   rendered: np.ndarray, refine: int) -> dict:
-    """Writes one input's four files into `outdir` (each atomically; all contents are made
-    first, so a failure leaves none); `rendered` is the real renderer's drawing of `actions` at
-    the model size. Returns {stem, input, l2, strokes, files}."""
-    size = rendered.shape[0]
+    """Writes one input's four files into `outdir` (module docstring of canvasdraw.vectorize);
+    `rendered` is the real renderer's drawing of `actions` at the model size. Returns {stem,
+    input, l2, strokes, files}."""
+    svg_text = placed_svg(renderer.to_svg(actions, max(picture.width, picture.height)), picture)
+    record = {"refine_steps": refine, "actions": [[round(float(v), 5) for v in a] for a in actions]}
+    return _write(outdir, renderer, model_name, picture, svg_text, rendered, record, len(actions), OVERLAY_SCALE)
+
+
+def write_window_outputs(outdir: Path, renderer: Renderer, model_name: str, picture: Picture, strokes,
+                         rendered: np.ndarray, svg_text: str, drawer: str) -> dict:
+    """The same four files for a picture drawn window by window at its own size (`strokes`: a
+    canvasdraw.window_strokes.Strokes, `rendered` its re-render (H, W, C), `svg_text` its SVG)."""
+    windows = [{"corner_xy": [int(x), int(y)], "side": int(side),
+                "actions": [[round(float(v), 5) for v in a] for a in actions]}
+               for (y, x), side, actions in zip(strokes.corners, strokes.sides, strokes.actions)]
+    record = {"drawer": drawer, "windows": windows}
+    return _write(outdir, renderer, model_name, picture, svg_text, rendered, record,
+                  strokes.actions.shape[0] * strokes.actions.shape[1], 1)
+
+
+def _write(outdir, renderer, model_name, picture, svg_text, rendered, record, strokes, overlay_scale) -> dict:
+    """Makes all four files' contents, then writes each atomically: a failure leaves none."""
     target = picture.ink.astype(np.float32) / 255
     l2 = float(np.mean((rendered[..., 0] - target) ** 2))
     record = {"input": str(picture.path), "model": model_name, "renderer": renderer.name,
-              "renderer_version": renderer.version, "size": size, "input_size": [picture.width, picture.height],
-              "l2": l2, "refine_steps": refine, "action_names": [p.name for p in renderer.action_spec],
-              "actions": [[round(float(v), 5) for v in a] for a in actions]}
+              "renderer_version": renderer.version, "size": rendered.shape[0],
+              "input_size": [picture.width, picture.height], "l2": l2,
+              "action_names": [p.name for p in renderer.action_spec], **record}
     contents = {
-        f"{picture.stem}.svg": placed_svg(renderer.to_svg(actions, max(picture.width, picture.height)), picture),
+        f"{picture.stem}.svg": svg_text,
         f"{picture.stem}.png": images.png_bytes(renderer.to_rgb(rendered), PNG_LEVEL),
-        f"{picture.stem}_overlay.png": images.overlay_png(target, rendered[..., 0], OVERLAY_SCALE, PNG_LEVEL),
+        f"{picture.stem}_overlay.png": images.overlay_png(target, rendered[..., 0], overlay_scale, PNG_LEVEL),
         f"{picture.stem}.json": json.dumps(record, indent=1) + "\n"}
     for name, content in contents.items():
         write_atomic(outdir / name, content)
-    return {"stem": picture.stem, "input": str(picture.path), "l2": l2, "strokes": len(actions),
-            "files": list(contents)}
+    return {"stem": picture.stem, "input": str(picture.path), "l2": l2, "strokes": strokes, "files": list(contents)}
 
 
 def write_many(jobs: list[tuple]) -> list[dict]:

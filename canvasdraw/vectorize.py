@@ -11,6 +11,12 @@ Preprocessing is `datasets.to_ink`: alpha composited on white, 16-bit to 8-bit, 
 the border unless `invert` forces it, padded with the background to a centred square, bilinear to
 S×S. The SVG's viewBox places that square so the input's own pixels span 0..W × 0..H.
 
+Pictures larger than the model's S×S window can instead be drawn at their own size by the sliding
+or hierarchical drawer (canvasdraw.sliding): `drawer="auto"` does so for models trained on
+windows of large drawings (data `windows:...`), `sliding`/`hierarchical` force it for any model,
+`single` never. Their PNG and L2 are then at the input's own size, the overlay at 1×, and the
+JSON lists the strokes window by window (corner, side, actions in window coordinates).
+
 A bad input (missing, empty, corrupt, not an image, under MIN_SIDE px a side or over MAX_PIXELS)
 costs one line and no output files; the other inputs go on.
 """
@@ -26,16 +32,20 @@ import jax.numpy as jnp
 import numpy as np
 from tqdm import tqdm
 
+from canvasdraw.datasets import square_ink
 from canvasdraw.drawer import draw_with_renderer
 from canvasdraw.models import Model
 from canvasdraw.optimize import optimize_actions
 from canvasdraw.renderer import UserError
-from canvasdraw.vector_files import collect, read_picture, unique_stems, write_many
+from canvasdraw.sliding import ORDERS, hierarchical, slide
+from canvasdraw.vector_files import collect, read_picture, unique_stems, write_many, write_window_outputs
+from canvasdraw.window_strokes import strokes_svg
 
 THREADS = min(4, os.cpu_count() or 1)  # threads reading inputs and rendering
 PROCESSES = os.cpu_count() or 1        # worker processes writing files, for PROCESS_MIN inputs or more
 PROCESS_MIN = 512
 JOB = 64                               # inputs per file-writing task
+DRAWERS = ("auto", "single", "sliding", "hierarchical")
 
 
 def draw(model: Model, inks: np.ndarray, refine: int = 0, batch_size: int = 256,
@@ -62,14 +72,32 @@ def draw(model: Model, inks: np.ndarray, refine: int = 0, batch_size: int = 256,
     return np.concatenate(actions), np.concatenate(rendered)
 
 
+def slides(model: Model) -> bool:
+    """Whether `drawer="auto"` draws this model's large pictures window by window."""
+    return str(model.facts.get("data", "")).startswith("windows:")
+
+
+def draw_large(model: Model, picture, drawer: str, overlap: bool, order: str, map=map) -> tuple:
+    """(strokes, real re-render (H, W, C), SVG) of a picture read at its own size."""
+    run = hierarchical if drawer == "hierarchical" else slide
+    strokes, state = run(model.drawer, model.renderer, picture.ink.astype(np.float32) / 255, overlap, order, map=map)
+    return strokes, state, strokes_svg(model.renderer, strokes, picture.height, picture.width)
+
+
 def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int = 0, invert: bool | None = None,
-              batch_size: int = 256, progress: bool = True) -> tuple[list[dict], list[str]]:
+              batch_size: int = 256, progress: bool = True, drawer: str = "auto", overlap: bool = True,
+              order: str = "raster") -> tuple[list[dict], list[str]]:
     """Vectorizes every input into `outdir` (created if missing). Returns one row per written
-    input {stem, input, l2, strokes, files, ink (the model's view, (S, S) uint8)} and the error
-    lines of the inputs that failed. From PROCESS_MIN inputs on, files are written by spawned
-    worker processes: a script calling this needs the `if __name__ == "__main__":` guard."""
+    input {stem, input, l2, strokes, files, ink (the model's view, (S, S) or (H, W) uint8)} and
+    the error lines of the inputs that failed. `drawer`, `overlap` and `order`: module docstring.
+    From PROCESS_MIN inputs on, files are written by spawned worker processes: a script calling
+    this needs the `if __name__ == "__main__":` guard."""
     if batch_size < 1 or refine < 0:
         raise UserError(f"need --batch-size >= 1 and --refine >= 0, got {batch_size} and {refine}")
+    if drawer not in DRAWERS or order not in ORDERS:
+        raise UserError(f"drawer must be one of {', '.join(DRAWERS)} and order one of {', '.join(ORDERS)}")
+    if refine and drawer in ("sliding", "hierarchical"):
+        raise UserError("--refine works with the single-window drawer only")
     if model.renderer.channels != 1:
         raise UserError(f"model {model.name} draws {model.renderer.channels}-channel states; vectorize needs a "
                         "one-channel (ink) model")
@@ -79,12 +107,16 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int =
     outdir.mkdir(exist_ok=True)
     files, errors = collect(inputs)
     size = model.drawer.spec.size
+    native = drawer in ("sliding", "hierarchical") or (drawer == "auto" and slides(model))
 
     def read(path, stem):
         try:
-            return read_picture(path, size, invert, stem)
+            return read_picture(path, size, invert, stem, native)
         except UserError as err:
             return str(err)
+
+    def large(picture) -> bool:
+        return native and (drawer != "auto" or max(picture.width, picture.height) > size)
 
     with ThreadPoolExecutor(THREADS) as threads:
         # Inputs are read by the threads while earlier batches are drawn; files are written while
@@ -94,7 +126,7 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int =
         writers = (ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("spawn")) if many
                    else threads)
         bar = tqdm(total=len(files), desc=f"vectorize ({model.name})", unit="image", disable=not progress)
-        pictures, futures, chunk = [], [], []
+        pictures, futures, chunk, larges = [], [], [], []
 
         def draw_and_write(chunk):
             actions, rendered = draw(model, np.stack([p.ink for p in chunk]), refine, batch_size, threads.map)
@@ -109,6 +141,11 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int =
                     errors.append(picture)
                     bar.update(1)
                     continue
+                if large(picture):
+                    larges.append(picture)
+                    continue
+                if native:  # a small picture for the single-window drawer
+                    picture.ink = square_ink(picture.ink, size)
                 pictures.append(picture)
                 chunk.append(picture)
                 if len(chunk) == batch_size:
@@ -116,6 +153,13 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int =
                     chunk = []
             if chunk:
                 draw_and_write(chunk)
+            for picture in larges:  # each is one batched call per wave of windows
+                strokes, state, svg_text = draw_large(model, picture, drawer, overlap, order, threads.map)
+                futures.append(threads.submit(lambda *job: [write_window_outputs(*job)], outdir, model.renderer,
+                                              model.name, picture, strokes, state, svg_text,
+                                              "hierarchical" if drawer == "hierarchical" else "sliding"))
+                futures[-1].add_done_callback(lambda done: done.exception() or bar.update(1))
+            pictures += larges
             rows = [row for future in futures for row in future.result()]
         bar.close()
     for row, picture in zip(rows, pictures):

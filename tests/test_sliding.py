@@ -10,9 +10,9 @@ from flax import nnx
 
 from canvasdraw import load_renderer
 from canvasdraw.drawer import Drawer, DrawerSpec, draw_with_renderer
-from canvasdraw.sliding import (MIN_INK, Strokes, grid, hierarchical, render_strokes, slide, strokes_svg,
-                                visit_order, waves)
+from canvasdraw.sliding import MIN_INK, grid, hierarchical, slide, visit_order, waves
 from canvasdraw.svg import rasterize
+from canvasdraw.window_strokes import Strokes, render_strokes, strokes_svg
 
 RENDERER = load_renderer("bezier_soft")
 

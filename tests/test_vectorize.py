@@ -174,3 +174,33 @@ def test_large_jobs_write_through_worker_processes_with_the_same_files(model_fil
     for name in sorted(p.name for p in (tmp_path / "threads").iterdir()):
         assert (tmp_path / "processes" / name).read_bytes().replace(b"processes", b"threads") == \
             (tmp_path / "threads" / name).read_bytes(), name
+
+
+def test_large_pictures_are_drawn_window_by_window_at_their_own_size(model_file, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    stroke_image(inputs / "wide.png", (150, 100))
+    Image.new("L", (90, 70), 255).save(inputs / "blank.png")
+    for drawer in ("sliding", "hierarchical"):
+        out = tmp_path / drawer
+        assert main(["vectorize", str(inputs), "-o", str(out), "--model", str(model_file), "--drawer", drawer]) == 0
+        record = json.loads((out / "wide.json").read_text())
+        assert record["drawer"] == drawer and record["input_size"] == [150, 100]
+        assert {w["side"] for w in record["windows"]} == ({64, 128} if drawer == "hierarchical" else {64})
+        assert all(len(w["actions"]) == 2 for w in record["windows"])  # the smoke model draws 2 per window
+        rendered = np.asarray(Image.open(out / "wide.png").convert("L")) / 255
+        assert rendered.shape == (100, 150) and Image.open(out / "wide_overlay.png").size == (150, 100)
+        ink = np.asarray(Image.open(inputs / "wide.png").convert("L"))
+        target = (255 - ink) / 255
+        assert record["l2"] == pytest.approx(np.mean((rendered - target) ** 2), abs=2e-3)
+        text = (out / "wide.svg").read_text()
+        assert 'viewBox="0 0 150 100"' in text and text.count("clip-path=") == len(record["windows"])
+        blank = json.loads((out / "blank.json").read_text())
+        assert blank["windows"] == [] and "<g " not in (out / "blank.svg").read_text()
+    # A model trained on whole images draws large ones as one S×S picture unless told otherwise.
+    assert main(["vectorize", str(inputs / "wide.png"), "-o", str(tmp_path / "auto"), "--model", str(model_file)]) == 0
+    assert "windows" not in json.loads((tmp_path / "auto" / "wide.json").read_text())
+    assert Image.open(tmp_path / "auto" / "wide.png").size == (64, 64)
+    assert main(["vectorize", str(inputs), "-o", str(tmp_path / "x"), "--model", str(model_file),
+                 "--drawer", "sliding", "--refine", "3"]) == 2
+    assert not (tmp_path / "x").exists()

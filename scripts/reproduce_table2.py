@@ -1,0 +1,75 @@
+"""Table 2 of the paper on our held-out line drawings: sliding-drawer variants at 512×512,
+scored on the real renderer's re-render of all their strokes.
+
+    python scripts/reproduce_table2.py --drawings DATA --runs runs/table2 [--pages 30]
+
+DATA is made by scripts/prepare_drawings.py; RUNS/<variant> are drawer runs of
+configs/drawer_sliding.py (10lstm, 4lstm, 10plain, 10fixed; missing ones are left out). For each
+test page: real-render L2, strokes, seconds, and the seam ratio (L2 in 4-px strips on the window
+edges / L2 elsewhere; canvasdraw.sliding.seam_l2). Prints a Markdown table.
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from canvasdraw.drawings import read_pages
+from canvasdraw.models import load_model
+from canvasdraw.sliding import hierarchical, slide
+from canvasdraw.window_strokes import seam_l2
+
+PAPER = {"10lstm": 0.0530, "4lstm": 0.0569, "10plain": 0.0810, "10lstm no overlap": 0.0737, "10fixed": 0.137}
+ROWS = [  # (row, run, how)
+    ("10 strokes/window, LSTM", "10lstm", dict()),
+    ("4 strokes/window, LSTM", "4lstm", dict()),
+    ("10 strokes/window, no LSTM", "10plain", dict()),
+    ("10 strokes/window, LSTM, no overlap", "10lstm", dict(overlap=False)),
+    ("10 strokes/window, LSTM, fixed thickness", "10fixed", dict()),
+    ("10 strokes/window, LSTM, flood-fill order", "10lstm", dict(order="flood-fill")),
+    ("hierarchical (128 then 64), 10 strokes/window, LSTM", "10lstm", dict(hierarchical=True)),
+]
+
+
+def score(model, pages, overlap=True, order="raster", hierarchical_=False):
+    """Mean real L2, strokes, seconds per page and seam ratio over the pages."""
+    run = hierarchical if hierarchical_ else slide
+    l2, strokes, seconds, seams = [], [], [], []
+    for page in pages:
+        ink = page.astype(np.float32) / 255
+        began = time.perf_counter()
+        drawn, state = run(model.drawer, model.renderer, ink, overlap, order)
+        seconds.append(time.perf_counter() - began)
+        l2.append(np.mean((state[..., 0] - ink) ** 2))
+        strokes.append(drawn.actions.shape[0] * drawn.actions.shape[1])
+        edge, inner = seam_l2(ink, state[..., 0], model.drawer.spec.size // (2 if overlap else 1))
+        seams.append(edge / inner)
+    return np.mean(l2), np.mean(strokes), np.median(seconds[1:] or seconds), np.mean(seams)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--drawings", required=True, type=Path)
+    parser.add_argument("--runs", required=True, type=Path)
+    parser.add_argument("--pages", type=int, default=None, help="first N test pages (default all)")
+    args = parser.parse_args()
+    pages = read_pages(args.drawings, "test")[:args.pages]
+    blank = np.mean([np.mean((p.astype(np.float32) / 255) ** 2) for p in pages])
+    print(f"{len(pages)} held-out pages of {pages[0].shape[1]}×{pages[0].shape[0]} px; blank canvas L2 {blank:.4f}\n")
+    print("| drawer | real L2 | paper | strokes/image | s/image (2 cores) | seam ratio |\n|---|---|---|---|---|---|")
+    for row, run, how in ROWS:
+        if not (args.runs / run / "run.json").exists():
+            print(f"| {row} | (no run {args.runs / run}) | | | | |")
+            continue
+        model = load_model(str(args.runs / run))
+        paper = PAPER.get(run + (" no overlap" if how.get("overlap") is False else ""), "")
+        if how.get("order") or how.get("hierarchical"):
+            paper = "—"
+        l2, strokes, seconds, seams = score(model, pages, how.get("overlap", True), how.get("order", "raster"),
+                                            how.get("hierarchical", False))
+        print(f"| {row} | {l2:.4f} | {paper} | {strokes:.0f} | {seconds:.2f} | {seams:.2f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
