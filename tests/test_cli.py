@@ -22,7 +22,7 @@ def test_render_writes_png_and_svg_that_agree(tmp_path):
     png, out_svg = tmp_path / "a.png", tmp_path / "a.svg"
     assert main(["render", actions, "--renderer", "bezier", "--size", "48",
                  "--png", str(png), "--svg", str(out_svg)]) == 0
-    raster = np.asarray(Image.open(png), np.float32)[..., 0] / 255
+    raster = np.asarray(Image.open(png).convert("L"), np.float32) / 255
     expected = load_renderer("bezier").render(np.array(STROKES, np.float32), 48)[..., 0]
     assert np.abs(raster - expected).max() <= 1 / 255
     alpha = svg.rasterize(out_svg.read_text(), 48)[..., 3]
