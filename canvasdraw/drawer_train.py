@@ -37,13 +37,13 @@ CANVAS_FILE = "canvas.msgpack"
 
 
 def pyramid_l2(drawn, target, levels: int):
-    """Sum over `levels` 2×2 average-poolings of the L2 between the pooled images (B, S, S, C):
-    a stroke a few pixels off a thin line still overlaps it after pooling, so the loss pulls it
-    onto the line instead of making it vanish."""
+    """Sum over `levels` 2×2 average-poolings of the L2 between the pooled images (B, S, S, C),
+    level k weighted 2^k: a stroke some pixels off a thin line still overlaps it after pooling, so
+    the loss pulls it onto the line instead of making it vanish."""
     total = 0.0
-    for _ in range(levels):
+    for level in range(1, levels + 1):
         drawn, target = (nnx.avg_pool(x, (2, 2), strides=(2, 2)) for x in (drawn, target))
-        total += jnp.mean((drawn - target) ** 2)
+        total += 2.0 ** level * jnp.mean((drawn - target) ** 2)
     return total
 
 

@@ -10,7 +10,7 @@ writes them as PNG files to DIR/train and DIR/test.
 random positions with at least MIN_INK of inked pixels (the sliding drawer skips emptier ones).
 Each window comes with a start state, the ink already on the canvas when the window is drawn: the
 window's own target restricted to a random subset of its four halves (each kept with probability
-1/2), as if neighbouring windows had drawn there first (raster order leaves the top and left
+CONTEXT), as if neighbouring windows had drawn there first (raster order leaves the top and left
 halves drawn; other orders other halves).
 """
 
@@ -29,6 +29,7 @@ KANJI_BOX = 109  # KanjiVG's coordinate box
 PATH_DATA = re.compile(r'<path\b[^>]*?\sd="([^"]+)"')
 MIN_INK = 0.02  # fraction of pixels over half ink
 WINDOWS_PER_PAGE = 64
+CONTEXT = 0.25  # probability that a half of the window starts drawn
 
 
 def kanji_paths(split: str) -> list[list[str]]:
@@ -99,7 +100,7 @@ def cut_windows(pages: list[np.ndarray], size: int, seed: int) -> tuple[np.ndarr
         crops = np.stack([page[y:y + size, x:x + size] for y, x in corners])
         windows.append(crops[(crops > 127).mean(axis=(1, 2)) >= MIN_INK][:WINDOWS_PER_PAGE])
     windows = np.concatenate(windows)
-    half, keep = size // 2, rng.random((len(windows), 4)) < 0.5
+    half, keep = size // 2, rng.random((len(windows), 4)) < CONTEXT
     masks = np.zeros(windows.shape, bool)
     masks[keep[:, 0], :half] = True   # top
     masks[keep[:, 1], half:] = True   # bottom

@@ -24,7 +24,7 @@ def get_config(arg=None):
     config = drawer_config("windows:data/drawings", "bezier_soft", f"{fixed[1]}lstm" if fixed else variant)
     if fixed:
         config.drawer.fixed = ((6, FIXED_THICKNESS),)
-    config.pyramid = 3  # thin lines: without it the drawer learns to draw nothing (docs/results.md)
+    config.pyramid = 5  # thin lines: without it the drawer learns to draw nothing (docs/results.md)
     if variant != "smoke":
         config.steps, config.eval_every, config.checkpoint_every = 3_000, 500, 500
     return config

@@ -147,3 +147,17 @@ def test_a_drawer_run_can_start_from_another_drawer_with_other_steps(tmp_path):
     _, _, spec, _ = build(config)
     with pytest.raises(UserError, match="does not match this one"):
         start_from(Drawer(spec, rngs=nnx.Rngs(0)), str(tmp_path / "short"), canvas)
+
+
+def test_the_pyramid_loss_sees_a_near_miss_that_pixel_l2_does_not():
+    from canvasdraw.drawer_train import pyramid_l2
+
+    line = jnp.zeros((1, 16, 16, 1)).at[:, :, 4].set(1.0)
+    near, far = jnp.roll(line, 2, axis=2), jnp.roll(line, 9, axis=2)
+    # Pixel L2 cannot tell a line 2 px off from one 9 px off; pooled scales can.
+    assert jnp.mean((near - line) ** 2) == jnp.mean((far - line) ** 2)
+    assert pyramid_l2(near, line, 3) < pyramid_l2(far, line, 3)
+    assert pyramid_l2(line, line, 3) == 0 and pyramid_l2(near, line, 0) == 0
+    # Level 1 alone: 2×2 means, weighted 2.
+    expected = 2 * jnp.mean((nnx.avg_pool(near, (2, 2), strides=(2, 2)) - nnx.avg_pool(line, (2, 2), strides=(2, 2))) ** 2)
+    np.testing.assert_allclose(pyramid_l2(near, line, 1), expected, rtol=1e-6)
