@@ -145,3 +145,50 @@ def test_a_fixed_action_component_cannot_change(drawer):
     actions, _ = draw_with_renderer(Drawer(spec, rngs=nnx.Rngs(0)), RENDERER, np.random.rand(2, 16, 16, 1))
     np.testing.assert_allclose(actions[..., 6], 0.3, atol=1e-6)
     assert DrawerSpec.from_dict({**spec.__dict__, "fixed": [[6, 0.3]]}) == spec
+
+
+def held_out_pages(count):
+    """The first `count` test pages of `scripts/prepare_drawings.py --seed 0`, as ink in [0, 1]."""
+    from canvasdraw.datasets import ink_of
+    from canvasdraw.drawings import kanji_paths, page_svg, render_page
+    from PIL import Image
+
+    characters, rng = kanji_paths("test"), np.random.default_rng([0, 1])
+    return [ink_of(Image.fromarray(render_page(page_svg(rng, characters)))) / np.float32(255) for _ in range(count)]
+
+
+def kanjivg_installed():
+    from importlib import metadata
+
+    try:
+        return metadata.distribution("kanjivg") is not None
+    except metadata.PackageNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not kanjivg_installed(), reason="the kanjivg data (canvasdraw[symbols], in [test]) is missing")
+def test_the_shipped_sliding_drawer_leaves_no_grid_artefacts_on_held_out_pages():
+    from canvasdraw.models import load_model
+    from canvasdraw.window_strokes import seam_l2
+
+    model = load_model("sliding_10lstm")
+    ratios = []
+    for ink in held_out_pages(3):
+        _, state = slide(model.drawer, model.renderer, ink)
+        edge, inner = seam_l2(ink, state[..., 0], 32)
+        ratios.append(edge / inner)
+        assert np.mean((state[..., 0] - ink) ** 2) < 0.045  # well under the blank page's ~0.06
+    assert np.mean(ratios) <= 1.5, ratios
+
+
+def test_the_seam_metric_picks_out_errors_on_window_edges():
+    from canvasdraw.window_strokes import seam_l2
+
+    target = np.zeros((128, 128), np.float32)
+    uniform = np.full_like(target, 0.1)
+    edge, inner = seam_l2(target, uniform, 32)
+    assert edge == pytest.approx(inner)
+    grid_lines = np.zeros_like(target)
+    grid_lines[31:33] = grid_lines[:, 63:65] = 1.0  # a horizontal and a vertical seam
+    edge, inner = seam_l2(target, grid_lines, 32)
+    assert edge > 0 and inner == 0
