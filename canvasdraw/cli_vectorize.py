@@ -15,8 +15,10 @@ def _cmd_vectorize(args) -> int:
     from canvasdraw.vectorize import vectorize
 
     model = load_model(args.workdir or args.model)
+    coarse_name = args.coarse_model or model.facts.get("coarse")
+    coarse = load_model(coarse_name) if args.drawer == "hierarchical" and coarse_name else None
     rows, errors = vectorize(args.inputs, args.output, model, args.refine, args.invert, args.batch_size,
-                             drawer=args.drawer, overlap=args.overlap, order=args.order)
+                             drawer=args.drawer, overlap=args.overlap, order=args.order, coarse=coarse)
     for line in errors:
         print(f"canvasdraw vectorize: error: {line}", file=sys.stderr)
     if rows:
@@ -52,7 +54,7 @@ def _cmd_models(args) -> int:
 def _cmd_export_model(args) -> int:
     from canvasdraw.models import export_model
 
-    size = export_model(args.workdir, args.output, args.name, args.data, args.half)
+    size = export_model(args.workdir, args.output, args.name, args.data, args.half, args.coarse)
     print(f"wrote {args.output} ({size / 1e6:.2f} MB)")
     return 0
 
@@ -79,6 +81,8 @@ def add_user_commands(commands) -> None:
     p.add_argument("--no-overlap", dest="overlap", action="store_false",
                    help="sliding windows side by side instead of at half-window stride")
     p.add_argument("--order", choices=("raster", "flood-fill"), default="raster", help="sliding window order")
+    p.add_argument("--coarse-model", help="the hierarchical drawer's coarse module (default: the one named by the "
+                   "model, else the model itself)")
     p.add_argument("--batch-size", type=int, default=256, help="images per jitted call (default 256)")
     p.add_argument("--report", action="store_true", help="also write OUTDIR/index.html, a gallery of the results")
     p.set_defaults(run=_cmd_vectorize)
@@ -99,5 +103,6 @@ def add_user_commands(commands) -> None:
     p.add_argument("--name", help="the model's name (default: the run folder's name)")
     p.add_argument("--data", help="training data as `models` shows it (default: the run's data source)")
     p.add_argument("--half", action="store_true", help="store parameters as float16 (half the file size)")
+    p.add_argument("--coarse", help="the model `vectorize --drawer hierarchical` takes as its coarse module")
     p.set_defaults(run=_cmd_export_model)
 

@@ -18,7 +18,8 @@ Sources (`load_images(source, size, split)`):
   removed first). Split as for folders.
 * `windows:DIR` — S×S windows cut from the large line drawings in DIR/train and DIR/test, each
   with a start state (ink already drawn by neighbouring windows), for the sliding drawer; see
-  canvasdraw.drawings.
+  canvasdraw.drawings. `windows:DIR@K`: from the drawings shrunk K× (the hierarchical drawer's
+  coarse module sees its windows at half resolution: K = 2).
 
 Images are kept as uint8 (N, S, S, 1) and become float32 in [0, 1] per batch. Recreation uses
 X' = X (`ImageSet.targets` is None); translation tasks give their own targets.
@@ -209,7 +210,9 @@ def load_images(source: str, size: int, split: str = "train") -> ImageSet:
     elif kind == "windows":
         from canvasdraw.drawings import cut_windows, read_pages
 
-        hints, starts = cut_windows(read_pages(Path(where), split), size, seed=0 if split == "train" else 1)
+        folder, _, shrink = where.partition("@")
+        pages = read_pages(Path(folder), split, int(shrink) if shrink.isdigit() else 1)
+        hints, starts = cut_windows(pages, size, seed=0 if split == "train" else 1)
         return ImageSet(f"{source} ({split})", hints[..., None], starts=starts[..., None])
     else:
         raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR, strokes:N, kanjivg[:N] "

@@ -73,9 +73,9 @@ def render_page(svg_text: str) -> np.ndarray:
         return np.asarray(image.convert("RGBA").convert("L"))
 
 
-def read_pages(folder: Path, split: str) -> list[np.ndarray]:
+def read_pages(folder: Path, split: str, shrink: int = 1) -> list[np.ndarray]:
     """Every image under folder/split as ink (H, W) uint8, 255 = ink (dark on light is inverted
-    by the border rule of `datasets.to_ink`; no resizing)."""
+    by the border rule of `datasets.ink_of`), shrunk `shrink`× (bilinear) if asked."""
     from canvasdraw.datasets import IMAGE_SUFFIXES, ink_of
 
     files = sorted(p for p in (folder / split).glob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
@@ -86,7 +86,10 @@ def read_pages(folder: Path, split: str) -> list[np.ndarray]:
         with Image.open(path) as image:
             if image.width != image.height:
                 raise UserError(f"{path}: training pages must be square, got {image.width}×{image.height}")
-            pages.append(ink_of(image))
+            ink = ink_of(image)
+            if shrink > 1:
+                ink = np.asarray(Image.fromarray(ink).resize((ink.shape[1] // shrink,) * 2, Image.BILINEAR))
+            pages.append(ink)
     return pages
 
 

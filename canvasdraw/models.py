@@ -35,7 +35,7 @@ class Model:
     drawer: Drawer
     canvas: FrozenCanvas
     renderer: Renderer
-    facts: dict  # data, steps, variant, size, renderer, real_l2 (held-out, if known)
+    facts: dict  # data, steps, variant, size, renderer, slides, real_l2 (held-out, if known), coarse
 
 
 # Run folders need Orbax and the trainer; they are imported where used, so that loading a model
@@ -44,8 +44,10 @@ class Model:
 
 def _facts(name: str, run, spec: DrawerSpec) -> dict:
     """What `canvasdraw models` shows about a drawer run, the last held-out eval included."""
+    data = run.facts.get("data", "?")
     facts = {"name": name, "renderer": run.facts["canvas"]["renderer"], "size": spec.size,
-             "steps": spec.steps, "variant": spec.variant, "data": run.facts.get("data", "?")}
+             "steps": spec.steps, "variant": spec.variant, "data": data,
+             "slides": data.startswith("windows:")}  # trained on windows of large drawings
     metrics = run.path / "metrics.jsonl"
     rows = list(map(json.loads, metrics.read_text().splitlines())) if metrics.exists() else []
     for prefix in ("final/", "eval/"):  # the whole held-out split if scored, else the last eval
@@ -67,12 +69,16 @@ def _from_run(path: Path) -> Model:
     return Model(path.name, drawer, canvas, renderer, _facts(path.name, run, drawer.spec))
 
 
-def export_model(workdir, path, name: str | None = None, data: str | None = None, half: bool = False) -> int:
+def export_model(workdir, path, name: str | None = None, data: str | None = None, half: bool = False,
+                 coarse: str | None = None) -> int:
     """Writes a drawer run's latest drawer, its canvas and its facts to one file; returns bytes.
     `name`/`data` replace the run's folder name and data source in the facts; `half` stores the
-    parameters as float16 (half the size; computation stays float32)."""
+    parameters as float16 (half the size; computation stays float32); `coarse` names the model
+    that `vectorize --drawer hierarchical` uses as its coarse module."""
     model = _from_run(Path(workdir))
     facts = {**model.facts, "name": name or model.facts["name"], "data": data or model.facts["data"]}
+    if coarse:
+        facts["coarse"] = coarse
     dtype = np.float16 if half else None
     payload = serialization.msgpack_serialize({
         "format": FORMAT, "facts": json.dumps(facts),

@@ -11,10 +11,12 @@ after every earlier window that overlaps it. Windows that do not overlap cannot 
 so the visit runs as *waves* of non-overlapping windows, one batched drawer call per wave and
 step, with exactly the result of visiting them one by one.
 
-Hierarchical: the sliding drawer first runs on the picture at half resolution (so each window
-covers 2S×2S pixels), its strokes are drawn at full resolution, and the sliding pass at full
-resolution continues from there. One drawer serves both levels: it is trained once, on windows
-that start from partly drawn states (canvasdraw.drawings).
+Hierarchical: a coarse module first slides over the picture at half resolution (so each window
+covers 2S×2S pixels), its strokes are drawn at full resolution, and the sliding drawer continues
+at full resolution from there. The two modules are trained in turn, not jointly: the full-size
+drawer on windows of the drawings, then the coarse one, starting from its weights, on windows of
+the drawings shrunk 2× (`windows:DIR@2`); both on windows that start partly drawn
+(canvasdraw.drawings). Without a coarse module the full-size drawer serves both levels.
 
 A window's actions are in its own coordinates; canvasdraw.window_strokes draws and writes them.
 """
@@ -116,12 +118,13 @@ def slide(drawer: Drawer, renderer, ink: np.ndarray, overlap: bool = True, order
 
 
 def hierarchical(drawer: Drawer, renderer, ink: np.ndarray, overlap: bool = True, order: str = "raster",
-                 map=map) -> tuple[Strokes, np.ndarray]:
-    """The coarse pass at half resolution, then the sliding pass (module docstring)."""
+                 map=map, coarse: Drawer | None = None) -> tuple[Strokes, np.ndarray]:
+    """The coarse pass at half resolution by `coarse` (default: `drawer` itself), then the
+    sliding pass by `drawer` (module docstring)."""
     height, width = ink.shape
     half = np.asarray(Image.fromarray(ink.astype(np.float32), "F").resize(
         (-(-width // 2), -(-height // 2)), Image.BILINEAR))
-    coarse, _ = slide(drawer, renderer, half, overlap, order, map=map)
-    coarse = Strokes(coarse.corners * 2, coarse.sides * 2, coarse.actions)
-    fine, state = slide(drawer, renderer, ink, overlap, order, render_strokes(renderer, coarse, height, width), map)
-    return Strokes.concat([coarse, fine]), state
+    first, _ = slide(coarse or drawer, renderer, half, overlap, order, map=map)
+    first = Strokes(first.corners * 2, first.sides * 2, first.actions)
+    fine, state = slide(drawer, renderer, ink, overlap, order, render_strokes(renderer, first, height, width), map)
+    return Strokes.concat([first, fine]), state

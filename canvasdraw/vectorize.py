@@ -74,22 +74,28 @@ def draw(model: Model, inks: np.ndarray, refine: int = 0, batch_size: int = 256,
 
 def slides(model: Model) -> bool:
     """Whether `drawer="auto"` draws this model's large pictures window by window."""
-    return str(model.facts.get("data", "")).startswith("windows:")
+    return bool(model.facts.get("slides"))
 
 
-def draw_large(model: Model, picture, drawer: str, overlap: bool, order: str, map=map) -> tuple:
+def draw_large(model: Model, picture, drawer: str, overlap: bool, order: str, map=map,
+               coarse: Model | None = None) -> tuple:
     """(strokes, real re-render (H, W, C), SVG) of a picture read at its own size."""
-    run = hierarchical if drawer == "hierarchical" else slide
-    strokes, state = run(model.drawer, model.renderer, picture.ink.astype(np.float32) / 255, overlap, order, map=map)
+    ink = picture.ink.astype(np.float32) / 255
+    if drawer == "hierarchical":
+        strokes, state = hierarchical(model.drawer, model.renderer, ink, overlap, order, map,
+                                      coarse.drawer if coarse else None)
+    else:
+        strokes, state = slide(model.drawer, model.renderer, ink, overlap, order, map=map)
     return strokes, state, strokes_svg(model.renderer, strokes, picture.height, picture.width)
 
 
 def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int = 0, invert: bool | None = None,
               batch_size: int = 256, progress: bool = True, drawer: str = "auto", overlap: bool = True,
-              order: str = "raster") -> tuple[list[dict], list[str]]:
+              order: str = "raster", coarse: Model | None = None) -> tuple[list[dict], list[str]]:
     """Vectorizes every input into `outdir` (created if missing). Returns one row per written
     input {stem, input, l2, strokes, files, ink (the model's view, (S, S) or (H, W) uint8)} and
-    the error lines of the inputs that failed. `drawer`, `overlap` and `order`: module docstring.
+    the error lines of the inputs that failed. `drawer`, `overlap` and `order`: module docstring;
+    `coarse`: the hierarchical drawer's coarse module (default: the model itself).
     From PROCESS_MIN inputs on, files are written by spawned worker processes: a script calling
     this needs the `if __name__ == "__main__":` guard."""
     if batch_size < 1 or refine < 0:
@@ -154,7 +160,7 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, refine: int =
             if chunk:
                 draw_and_write(chunk)
             for picture in larges:  # each is one batched call per wave of windows
-                strokes, state, svg_text = draw_large(model, picture, drawer, overlap, order, threads.map)
+                strokes, state, svg_text = draw_large(model, picture, drawer, overlap, order, threads.map, coarse)
                 futures.append(threads.submit(lambda *job: [write_window_outputs(*job)], outdir, model.renderer,
                                               model.name, picture, strokes, state, svg_text,
                                               "hierarchical" if drawer == "hierarchical" else "sliding"))

@@ -192,3 +192,12 @@ def test_the_seam_metric_picks_out_errors_on_window_edges():
     grid_lines[31:33] = grid_lines[:, 63:65] = 1.0  # a horizontal and a vertical seam
     edge, inner = seam_l2(target, grid_lines, 32)
     assert edge > 0 and inner == 0
+
+
+def test_hierarchical_takes_its_coarse_windows_from_the_coarse_module(drawer):
+    spec = DrawerSpec(16, 1, 1, RENDERER.action_dim, 3, "lstm", patch=4, widths=(8, 8), hidden=16,
+                      fixed=((6, 0.9),))
+    strokes, _ = hierarchical(drawer, RENDERER, scribble(64, 64, seed=5), coarse=Drawer(spec, rngs=nnx.Rngs(1)))
+    coarse = strokes.sides == 32
+    assert coarse.any() and np.allclose(strokes.actions[coarse][..., 6], 0.9)
+    assert not np.allclose(strokes.actions[~coarse][..., 6], 0.9)
