@@ -131,12 +131,14 @@ def build(config):
 
 def start_from(drawer: Drawer, source: str, canvas: FrozenCanvas):
     """Copies the parameters of drawer model `source` into `drawer` (curriculum: a 4-step drawer
-    starts a 20-step one). The architecture and the canvas's renderer must match; N may differ."""
+    starts a 20-step one). The architecture and the canvas's renderer must match; N and the fixed
+    action components may differ."""
     from canvasdraw.models import load_model
 
     model = load_model(source)
     theirs, ours = model.drawer.spec, drawer.spec
-    if dataclasses.replace(theirs, steps=ours.steps) != ours or model.canvas.spec.renderer != canvas.spec.renderer:
+    if (dataclasses.replace(theirs, steps=ours.steps, fixed=ours.fixed) != ours
+            or model.canvas.spec.renderer != canvas.spec.renderer):
         raise UserError(f"init_from {source}: its drawer ({theirs}, renderer {model.canvas.spec.renderer}) does not "
                         f"match this one ({ours}, renderer {canvas.spec.renderer}) apart from the steps")
     nnx.update(drawer, nnx.state(model.drawer, nnx.Param))

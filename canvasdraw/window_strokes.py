@@ -33,8 +33,10 @@ class Strokes:
 
 
 def blank_picture(renderer, height: int, width: int) -> np.ndarray:
-    """The renderer's blank state at H×W (its blank is square)."""
-    return renderer.blank(max(height, width))[:height, :width].copy()
+    """The renderer's blank state at H×W, any size (a blank state is one colour; the renderer's
+    own sizes are limited)."""
+    small = renderer.blank(16)
+    return np.broadcast_to(small[:1, :1], (height, width, small.shape[-1])).copy()
 
 
 def render_strokes(renderer, strokes: Strokes, height: int, width: int) -> np.ndarray:

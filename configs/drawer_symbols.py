@@ -7,11 +7,19 @@ Run book:
     canvasdraw eval-drawer --workdir runs/symbols_4lstm --data kanjivg:8
     canvasdraw eval-drawer --workdir runs/symbols_4lstm --data mnist:DATA   # out of distribution
 
-Variants as in configs/drawer_mnist.py: <N>lstm / <N>plain, smoke.
+    canvasdraw train-drawer --config configs/drawer_symbols.py:20lstm --workdir runs/symbols_20lstm \
+        --config.init_from=runs/symbols_4lstm
+
+Variants as in configs/drawer_mnist.py: <N>lstm / <N>plain, smoke. 20lstm fine-tunes a 4-step
+drawer (`init_from`) for 1,500 updates with the pyramid loss (thin 1.8 px strokes; see
+configs/drawer_sliding.py).
 """
 
 from canvasdraw.drawer_config import drawer_config
 
 
 def get_config(arg=None):
-    return drawer_config("kanjivg:8", "bezier_soft", arg)
+    config = drawer_config("kanjivg:8", "bezier_soft", arg)
+    if arg == "20lstm":
+        config.learning_rate, config.steps, config.pyramid = 3e-4, 1_500, 5
+    return config

@@ -4,7 +4,8 @@ scored on the real renderer's re-render of all their strokes.
     python scripts/reproduce_table2.py --drawings DATA --runs runs/table2 [--pages 30]
 
 DATA is made by scripts/prepare_drawings.py; RUNS/<variant> are drawer runs of
-configs/drawer_sliding.py (10lstm, 4lstm, 10plain, 10fixed; missing ones are left out). For each
+configs/drawer_sliding.py (10lstm, 4lstm, 10plain, 10fixed, and coarse_10lstm: the hierarchical
+drawer's coarse module, trained on windows:DATA@2; missing ones are left out). For each
 test page: real-render L2, strokes, seconds, and the seam ratio (L2 in 4-px strips on the window
 edges / L2 elsewhere; canvasdraw.sliding.seam_l2). Prints a Markdown table.
 """
@@ -28,18 +29,22 @@ ROWS = [  # (row, run, how)
     ("10 strokes/window, LSTM, no overlap", "10lstm", dict(overlap=False)),
     ("10 strokes/window, LSTM, fixed thickness", "10fixed", dict()),
     ("10 strokes/window, LSTM, flood-fill order", "10lstm", dict(order="flood-fill")),
-    ("hierarchical (128 then 64), 10 strokes/window, LSTM", "10lstm", dict(hierarchical=True)),
+    ("hierarchical: coarse module (128 px windows) then 10 strokes/window, LSTM", "10lstm",
+     dict(hierarchical="coarse_10lstm")),
 ]
 
 
-def score(model, pages, overlap=True, order="raster", hierarchical_=False):
-    """Mean real L2, strokes, seconds per page and seam ratio over the pages."""
-    run = hierarchical if hierarchical_ else slide
+def score(model, pages, overlap=True, order="raster", coarse=None):
+    """Mean real L2, strokes, seconds per page and seam ratio over the pages; with a `coarse`
+    model the hierarchical drawer."""
     l2, strokes, seconds, seams = [], [], [], []
     for page in pages:
         ink = page.astype(np.float32) / 255
         began = time.perf_counter()
-        drawn, state = run(model.drawer, model.renderer, ink, overlap, order)
+        if coarse is None:
+            drawn, state = slide(model.drawer, model.renderer, ink, overlap, order)
+        else:
+            drawn, state = hierarchical(model.drawer, model.renderer, ink, overlap, order, coarse=coarse.drawer)
         seconds.append(time.perf_counter() - began)
         l2.append(np.mean((state[..., 0] - ink) ** 2))
         strokes.append(drawn.actions.shape[0] * drawn.actions.shape[1])
@@ -59,15 +64,16 @@ def main():
     print(f"{len(pages)} held-out pages of {pages[0].shape[1]}×{pages[0].shape[0]} px; blank canvas L2 {blank:.4f}\n")
     print("| drawer | real L2 | paper | strokes/image | s/image (2 cores) | seam ratio |\n|---|---|---|---|---|---|")
     for row, run, how in ROWS:
-        if not (args.runs / run / "run.json").exists():
-            print(f"| {row} | (no run {args.runs / run}) | | | | |")
+        missing = [r for r in (run, how.get("hierarchical")) if r and not (args.runs / r / "run.json").exists()]
+        if missing:
+            print(f"| {row} | (no run {args.runs / missing[0]}) | | | | |")
             continue
         model = load_model(str(args.runs / run))
         paper = PAPER.get(run + (" no overlap" if how.get("overlap") is False else ""), "")
         if how.get("order") or how.get("hierarchical"):
             paper = "—"
-        l2, strokes, seconds, seams = score(model, pages, how.get("overlap", True), how.get("order", "raster"),
-                                            how.get("hierarchical", False))
+        coarse = load_model(str(args.runs / how["hierarchical"])) if "hierarchical" in how else None
+        l2, strokes, seconds, seams = score(model, pages, how.get("overlap", True), how.get("order", "raster"), coarse)
         print(f"| {row} | {l2:.4f} | {paper} | {strokes:.0f} | {seconds:.2f} | {seams:.2f} |", flush=True)
 
 

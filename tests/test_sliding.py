@@ -201,3 +201,11 @@ def test_hierarchical_takes_its_coarse_windows_from_the_coarse_module(drawer):
     coarse = strokes.sides == 32
     assert coarse.any() and np.allclose(strokes.actions[coarse][..., 6], 0.9)
     assert not np.allclose(strokes.actions[~coarse][..., 6], 0.9)
+
+
+def test_pictures_larger_than_the_renderers_largest_canvas_slide(drawer):
+    ink = np.zeros((16, 1040), np.float32)
+    ink[8, ::2] = 1  # a dotted line along the whole strip
+    strokes, state = slide(drawer, RENDERER, ink, overlap=False)
+    assert len(strokes) == 65 and state.shape == (16, 1040, 1)
+    np.testing.assert_array_equal(render_strokes(RENDERER, strokes, 16, 1040), state)
