@@ -11,7 +11,7 @@ Run book:
         --config.init_from=runs/symbols_4lstm
 
 Variants as in configs/drawer_mnist.py: <N>lstm / <N>plain, smoke. 20lstm fine-tunes a 4-step
-drawer (`init_from`) for 1,500 updates with the pyramid loss (thin 1.8 px strokes; see
+drawer (`init_from`) for 600 updates with the pyramid loss (thin 1.8 px strokes; see
 configs/drawer_sliding.py).
 """
 
@@ -21,5 +21,5 @@ from canvasdraw.drawer_config import drawer_config
 def get_config(arg=None):
     config = drawer_config("kanjivg:8", "bezier_soft", arg)
     if arg == "20lstm":
-        config.learning_rate, config.steps, config.pyramid = 3e-4, 1_500, 5
+        config.learning_rate, config.steps, config.pyramid = 3e-4, 600, 5
     return config
