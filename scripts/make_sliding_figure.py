@@ -38,7 +38,7 @@ def main():
         rows.append(np.concatenate([np.asarray(t.resize((args.side, args.side), Image.LANCZOS)) for t in tiles], 1))
         print(f"page {index}: {len(strokes)} windows, {strokes.actions.shape[0] * strokes.actions.shape[1]} strokes, "
               f"real L2 {np.mean((state[..., 0] - ink) ** 2):.4f}")
-    Image.fromarray(np.concatenate(rows, 0)).save(args.output, optimize=True)
+    Image.fromarray(np.concatenate(rows, 0)).quantize(32).save(args.output, optimize=True)  # small file
     print(f"wrote {args.output}")
 
 
