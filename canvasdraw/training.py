@@ -26,6 +26,7 @@ from flax import nnx
 from jax.sharding import NamedSharding, PartitionSpec
 from tqdm import tqdm
 
+from canvasdraw.files import write_atomic
 from canvasdraw.renderer import UserError
 
 
@@ -87,6 +88,11 @@ class RunFolder:
         self.path = Path(path)
         facts = json.loads(json.dumps(facts))  # tuples -> lists, as they read back from disk
         facts_file = self.path / "run.json"
+        # The processes of a multi-process run all open the folder; one of them may be creating it.
+        for _ in range(20):  # its window is mkdir .. rename of run.json: microseconds
+            if facts_file.exists() or not self.path.exists() or not any(self.path.iterdir()):
+                break
+            time.sleep(0.1)
         if facts_file.exists():
             saved = _read_facts(facts_file)
             if saved != facts:
@@ -95,7 +101,7 @@ class RunFolder:
             raise UserError(f"{self.path} is not empty and has no run.json: not a canvasdraw workdir")
         else:
             self.path.mkdir(parents=True, exist_ok=True)
-            facts_file.write_text(json.dumps(facts, indent=2) + "\n")
+            write_atomic(facts_file, json.dumps(facts, indent=2) + "\n")  # never seen half-written
         self.facts = facts
         self.manager = ocp.CheckpointManager(
             self.path.resolve() / "checkpoints", item_names=("model", "opt"),
