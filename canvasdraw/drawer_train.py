@@ -70,8 +70,7 @@ def predict(drawer: Drawer, canvas: FrozenCanvas, hints, start):
 def render_all(renderer, actions: np.ndarray, size: int, starts: np.ndarray | None = None) -> np.ndarray:
     """The real renderer's drawings of action sequences (B, N, D) -> (B, S, S, C), from the blank
     or from starts (B, S, S, C)."""
-    if starts is None:
-        return np.stack([renderer.render(a, size) for a in actions])
+    starts = [None] * len(actions) if starts is None else starts
     return np.stack([renderer.render(a, size, start) for a, start in zip(actions, starts)])
 
 
@@ -140,7 +139,7 @@ def start_from(drawer: Drawer, source: str, canvas: FrozenCanvas):
     if (dataclasses.replace(theirs, steps=ours.steps, fixed=ours.fixed) != ours
             or model.canvas.spec.renderer != canvas.spec.renderer):
         raise UserError(f"init_from {source}: its drawer ({theirs}, renderer {model.canvas.spec.renderer}) does not "
-                        f"match this one ({ours}, renderer {canvas.spec.renderer}) apart from the steps")
+                        f"match this one ({ours}, renderer {canvas.spec.renderer}) apart from the steps and fixed actions")
     nnx.update(drawer, nnx.state(model.drawer, nnx.Param))
 
 

@@ -100,18 +100,18 @@ def slide(drawer: Drawer, renderer, ink: np.ndarray, overlap: bool = True, order
     fractions = np.array([np.mean(hint[y:y + size, x:x + size] > 0.5) for y, x in corners])
     groups = waves(corners, size, stride, visit_order(corners, stride, fractions, order))
     width_of_batch = 1 << (max(len(g) for g in groups) - 1).bit_length() if groups else 1  # one compiled shape
-    drawn, actions = [], []
+    blank = renderer.blank(size)
+    actions = []
     for wave in groups:
         hints = np.zeros((width_of_batch, size, size, 1), np.float32)
         hints[:len(wave), ..., 0] = crops(hint, wave)
-        starts = np.broadcast_to(renderer.blank(size), (width_of_batch,) + renderer.blank(size).shape).copy()
+        starts = np.broadcast_to(blank, (width_of_batch,) + blank.shape).copy()
         starts[:len(wave)] = crops(state, wave)
         wave_actions, wave_states = draw_with_renderer(drawer, renderer, hints, map, starts)
         for (y, x), window_state in zip(corners[wave], wave_states):
             state[y:y + size, x:x + size] = window_state
-        drawn.append(wave)
         actions.append(wave_actions[:len(wave)])
-    visited = np.concatenate(drawn) if drawn else np.zeros(0, int)
+    visited = np.concatenate(groups) if groups else np.zeros(0, int)
     actions = np.concatenate(actions) if actions else np.zeros((0, drawer.spec.steps, drawer.spec.action_dim),
                                                                  np.float32)
     return Strokes(corners[visited], np.full(len(visited), size), actions), state[:height, :width]

@@ -12,6 +12,7 @@ edges / L2 elsewhere; canvasdraw.sliding.seam_l2). Prints a Markdown table.
 """
 
 import argparse
+import functools
 import time
 from pathlib import Path
 
@@ -63,13 +64,14 @@ def main():
     blank = np.mean([np.mean((p.astype(np.float32) / 255) ** 2) for p in pages])
     print(f"{len(pages)} held-out pages of {pages[0].shape[1]}×{pages[0].shape[0]} px; blank canvas L2 {blank:.4f}\n")
     print("| drawer | real L2 | paper | strokes/image | s/image (2 cores) | seam ratio |\n|---|---|---|---|---|---|")
+    load = functools.lru_cache(load_model)  # several rows score the same run
     for row, run, how, paper in ROWS:
         missing = [r for r in (run, how.get("hierarchical")) if r and not (args.runs / r / "run.json").exists()]
         if missing:
             print(f"| {row} | (no run {args.runs / missing[0]}) | | | | |")
             continue
-        model = load_model(str(args.runs / run))
-        coarse = load_model(str(args.runs / how["hierarchical"])) if "hierarchical" in how else None
+        model = load(str(args.runs / run))
+        coarse = load(str(args.runs / how["hierarchical"])) if "hierarchical" in how else None
         l2, strokes, seconds, seams = score(model, pages, how.get("overlap", True), how.get("order", "raster"), coarse)
         print(f"| {row} | {l2:.4f} | {paper or '—'} | {strokes:.0f} | {seconds:.2f} | {seams:.2f} |", flush=True)
 
