@@ -54,7 +54,7 @@ def _cmd_models(args) -> int:
 def _cmd_export_model(args) -> int:
     from canvasdraw.models import export_model
 
-    size = export_model(args.workdir, args.output, args.name, args.data, args.half, args.coarse)
+    size = export_model(args.workdir, args.output, args.name, args.data, args.half, args.coarse, args.slides)
     print(f"wrote {args.output} ({size / 1e6:.2f} MB)")
     return 0
 
@@ -104,5 +104,7 @@ def add_user_commands(commands) -> None:
     p.add_argument("--data", help="training data as `models` shows it (default: the run's data source)")
     p.add_argument("--half", action="store_true", help="store parameters as float16 (half the file size)")
     p.add_argument("--coarse", help="the model `vectorize --drawer hierarchical` takes as its coarse module")
+    p.add_argument("--slides", action="store_true", help="a drawer of windows: vectorize slides it over large "
+                   "pictures by default (automatic for runs trained on windows:DIR)")
     p.set_defaults(run=_cmd_export_model)
 

@@ -20,6 +20,10 @@ Sources (`load_images(source, size, split)`):
   with a start state (ink already drawn by neighbouring windows), for the sliding drawer; see
   canvasdraw.drawings. `windows:DIR@K`: from the drawings shrunk K× (the hierarchical drawer's
   coarse module sees its windows at half resolution: K = 2).
+* `arrays:DIR` — ready-made pairs in DIR/train.npz and DIR/test.npz: uint8 arrays `hints`
+  (M, S, S[, Ct]), optionally `targets` and `starts` (M, S, S[, C]), 255 = ink, already at the
+  model size (e.g. windows that start from the sliding drawer's own drawing:
+  scripts/prepare_contexts.py).
 
 Images are kept as uint8 (N, S, S, 1) and become float32 in [0, 1] per batch. Recreation uses
 X' = X (`ImageSet.targets` is None); translation tasks give their own targets.
@@ -193,6 +197,21 @@ def _strokes(size: int, split: str, count: str) -> np.ndarray:
     return out
 
 
+def _arrays(folder: Path, size: int, split: str, source: str) -> ImageSet:
+    path = folder / f"{split}.npz"
+    if not path.is_file():
+        raise UserError(f"{path} does not exist (arrays:DIR reads DIR/train.npz and DIR/test.npz)")
+    with np.load(path) as arrays:
+        fields = {k: arrays[k] for k in ("hints", "targets", "starts") if k in arrays}
+    if "hints" not in fields:
+        raise UserError(f"{path} has no array named hints")
+    for name, array in fields.items():
+        if array.dtype != np.uint8 or array.ndim not in (3, 4) or array.shape[1:3] != (size, size):
+            raise UserError(f"{path}: {name} must be uint8 (M, {size}, {size}[, C]), got {array.dtype} {array.shape}")
+        fields[name] = array[..., None] if array.ndim == 3 else array
+    return ImageSet(f"{source} ({split})", **fields)
+
+
 def load_images(source: str, size: int, split: str = "train") -> ImageSet:
     """An ImageSet from `mnist:DIR`, `folder:DIR`, `strokes:N`, `kanjivg` or `windows:DIR` (module
     docstring), recreation targets; split is `train` or `test`."""
@@ -214,7 +233,9 @@ def load_images(source: str, size: int, split: str = "train") -> ImageSet:
         pages = read_pages(Path(folder), split, int(shrink) if shrink.isdigit() else 1)
         hints, starts = cut_windows(pages, size, seed=0 if split == "train" else 1)
         return ImageSet(f"{source} ({split})", hints[..., None], starts=starts[..., None])
+    elif kind == "arrays":
+        return _arrays(Path(where), size, split, source)
     else:
-        raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR, strokes:N, kanjivg[:N] "
-                        "or windows:DIR")
+        raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR, strokes:N, kanjivg[:N], "
+                        "windows:DIR or arrays:DIR")
     return ImageSet(f"{source} ({split})", hints[..., None])

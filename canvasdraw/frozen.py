@@ -12,6 +12,7 @@ Weights file (`.msgpack`, `export_canvas`): {"spec": CanvasSpec as JSON, "params
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from importlib import resources
 from pathlib import Path
@@ -93,6 +94,29 @@ def canvas_from_payload(raw: dict, where: str) -> nnx.Module:
     except Exception as error:  # any decoding problem means the file is not a canvas
         raise UserError(f"{where} is not a canvas weights file ({type(error).__name__}: {error})") from None
     return model
+
+
+def canvas_entry(model: nnx.Module, dtype=None) -> dict:
+    """What a drawer model file stores for its canvas: {"shipped": name, "sha256": digest} when the
+    canvas is byte for byte a shipped one (models then share its file), else its `canvas_payload`."""
+    payload = canvas_payload(model, dtype)
+    packed = serialization.msgpack_serialize(payload)
+    shipped = SHIPPED / f"{model.spec.renderer}.msgpack"
+    if shipped.is_file() and shipped.read_bytes() == packed:
+        return {"shipped": model.spec.renderer, "sha256": hashlib.sha256(packed).hexdigest()}
+    return payload
+
+
+def canvas_from_entry(raw: dict, where: str) -> nnx.Module:
+    """The canvas module of a `canvas_entry`; a one-line error if a shipped one is missing or differs."""
+    if "shipped" not in raw:
+        return canvas_from_payload(raw, where)
+    name = raw["shipped"]
+    data = (SHIPPED / f"{name}.msgpack").read_bytes() if name in shipped_canvases() else b""
+    if hashlib.sha256(data).hexdigest() != raw["sha256"]:
+        raise UserError(f"{where} was trained through the shipped canvas {name}, which this installation "
+                        f"{'has in another version' if data else 'does not have'}")
+    return _read_weights(data, f"shipped canvas {name}")
 
 
 def export_canvas(model: nnx.Module, path, half: bool = False) -> int:

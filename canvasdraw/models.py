@@ -1,7 +1,8 @@
 """Drawer models for `vectorize`: the ones shipped inside the package and the user's own.
 
 A model file (`.msgpack`, `export_model`) holds everything `vectorize` needs and nothing to
-download: the drawer's spec and parameters, the exact canvas it was trained through, and facts for
+download: the drawer's spec and parameters, the exact canvas it was trained through (or, when that
+is byte for byte a canvas shipped with the package, its name and SHA-256), and facts for
 `canvasdraw models` (renderer, size, steps, training data, last held-out real L2). Shipped models
 live in canvasdraw/weights/models/<name>.msgpack; a user model is a drawer run folder or an
 exported model file.
@@ -19,12 +20,13 @@ from flax import nnx, serialization
 
 from canvasdraw.drawer import Drawer, DrawerSpec
 from canvasdraw.files import write_atomic
-from canvasdraw.frozen import FrozenCanvas, canvas_from_payload, canvas_payload, freeze, module_from_params, param_dict
+from canvasdraw.frozen import FrozenCanvas, canvas_entry, canvas_from_entry, freeze, module_from_params, param_dict
 from canvasdraw.registry import load_renderer
 from canvasdraw.renderer import Renderer, UserError
 
 SHIPPED_MODELS = resources.files("canvasdraw") / "weights" / "models"
-FORMAT = "canvasdraw-drawer-model/1"
+FORMAT = "canvasdraw-drawer-model/2"  # /2 may name a shipped canvas instead of holding it
+READABLE = ("canvasdraw-drawer-model/1", FORMAT)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,20 +72,23 @@ def _from_run(path: Path) -> Model:
 
 
 def export_model(workdir, path, name: str | None = None, data: str | None = None, half: bool = False,
-                 coarse: str | None = None) -> int:
+                 coarse: str | None = None, slides: bool = False) -> int:
     """Writes a drawer run's latest drawer, its canvas and its facts to one file; returns bytes.
     `name`/`data` replace the run's folder name and data source in the facts; `half` stores the
     parameters as float16 (half the size; computation stays float32); `coarse` names the model
-    that `vectorize --drawer hierarchical` uses as its coarse module."""
+    that `vectorize --drawer hierarchical` uses as its coarse module; `slides` marks a drawer of
+    windows trained on other data than `windows:` (e.g. `arrays:` of scripts/prepare_contexts.py)
+    so that vectorize slides it by default."""
     model = _from_run(Path(workdir))
-    facts = {**model.facts, "name": name or model.facts["name"], "data": data or model.facts["data"]}
+    facts = {**model.facts, "name": name or model.facts["name"], "data": data or model.facts["data"],
+             "slides": model.facts["slides"] or slides}
     if coarse:
         facts["coarse"] = coarse
     dtype = np.float16 if half else None
     payload = serialization.msgpack_serialize({
         "format": FORMAT, "facts": json.dumps(facts),
         "drawer": {"spec": json.dumps(dataclasses.asdict(model.drawer.spec)), "params": param_dict(model.drawer, dtype)},
-        "canvas": canvas_payload(model.canvas.module(), dtype)})
+        "canvas": canvas_entry(model.canvas.module(), dtype)})
     write_atomic(Path(path), payload)
     return len(payload)
 
@@ -91,14 +96,14 @@ def export_model(workdir, path, name: str | None = None, data: str | None = None
 def _from_file(data: bytes, where: str) -> Model:
     try:
         raw = serialization.msgpack_restore(data)
-        if raw.get("format") != FORMAT:
+        if raw.get("format") not in READABLE:
             raise ValueError(f"format {raw.get('format')!r}")
         facts = json.loads(raw["facts"])
         spec = DrawerSpec.from_dict(json.loads(raw["drawer"]["spec"]))
         drawer = module_from_params(lambda: Drawer(spec, rngs=nnx.Rngs(0)), raw["drawer"]["params"])
     except Exception as error:  # any decoding problem means the file is not a model
         raise UserError(f"{where} is not a canvasdraw model file ({type(error).__name__}: {error})") from None
-    canvas = freeze(canvas_from_payload(raw["canvas"], where))
+    canvas = freeze(canvas_from_entry(raw["canvas"], where))
     renderer = load_renderer(canvas.spec.renderer)
     if renderer.version != canvas.spec.renderer_version:
         raise UserError(f"{where} was trained for renderer {renderer.name} v{canvas.spec.renderer_version}, "

@@ -81,9 +81,10 @@ def waves(corners: np.ndarray, window: int, stride: int, visit: list[int]) -> li
 
 
 def slide(drawer: Drawer, renderer, ink: np.ndarray, overlap: bool = True, order: str = "raster",
-          start: np.ndarray | None = None, map=map) -> tuple[Strokes, np.ndarray]:
+          start: np.ndarray | None = None, map=map, record: list | None = None) -> tuple[Strokes, np.ndarray]:
     """Draws ink (H, W) in [0, 1] window by window (module docstring), from `start` (H, W, C;
-    default blank). Returns the strokes and the real final state (H, W, C)."""
+    default blank). Returns the strokes and the real final state (H, W, C). With a `record` list,
+    appends each visited window's (hint (S, S), state before it drew (S, S, C)) to it."""
     size = drawer.spec.size
     stride = size // 2 if overlap else size
     height, width = ink.shape
@@ -107,6 +108,8 @@ def slide(drawer: Drawer, renderer, ink: np.ndarray, overlap: bool = True, order
         hints[:len(wave), ..., 0] = crops(hint, wave)
         starts = np.broadcast_to(blank, (width_of_batch,) + blank.shape).copy()
         starts[:len(wave)] = crops(state, wave)
+        if record is not None:
+            record.extend(zip(hints[:len(wave), ..., 0], starts[:len(wave)]))
         wave_actions, wave_states = draw_with_renderer(drawer, renderer, hints, map, starts)
         for (y, x), window_state in zip(corners[wave], wave_states):
             state[y:y + size, x:x + size] = window_state
@@ -115,6 +118,21 @@ def slide(drawer: Drawer, renderer, ink: np.ndarray, overlap: bool = True, order
     actions = np.concatenate(actions) if actions else np.zeros((0, drawer.spec.steps, drawer.spec.action_dim),
                                                                  np.float32)
     return Strokes(corners[visited], np.full(len(visited), size), actions), state[:height, :width]
+
+
+def own_contexts(drawer: Drawer, renderer, pages: list[np.ndarray], per_page: int, seed: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Training windows that start from what the drawer itself drew before them: slides over each
+    page (H, W) uint8, 255 = ink, in raster order and keeps `per_page` random visited windows.
+    Returns hints (M, S, S) and starts (M, S, S, C), both uint8, 255 = 1."""
+    rng, hints, starts = np.random.default_rng(seed), [], []
+    for page in pages:
+        record = []
+        slide(drawer, renderer, page.astype(np.float32) / 255, record=record)
+        for k in np.sort(rng.permutation(len(record))[:per_page]):
+            hints.append(record[k][0])
+            starts.append(record[k][1])
+    return tuple(np.round(np.clip(np.stack(x), 0, 1) * 255).astype(np.uint8) for x in (hints, starts))
 
 
 def hierarchical(drawer: Drawer, renderer, ink: np.ndarray, overlap: bool = True, order: str = "raster",

@@ -77,6 +77,23 @@ def test_folder_source_splits_every_tenth_file(tmp_path):
         load_images(f"folder:{tmp_path / 'nope'}", 16)
 
 
+def test_arrays_source_reads_hints_and_starts_and_checks_them(tmp_path):
+    hints = np.arange(3 * 8 * 8, dtype=np.uint8).reshape(3, 8, 8)
+    np.savez(tmp_path / "train.npz", hints=hints, starts=hints // 2)
+    data = load_images(f"arrays:{tmp_path}", 8, "train")
+    assert len(data) == 3 and data.targets is None
+    batch = data.batch([2])
+    np.testing.assert_allclose(batch["hint"][0, ..., 0], hints[2] / 255)
+    np.testing.assert_allclose(batch["start"][0, ..., 0], (hints[2] // 2) / 255)
+    with pytest.raises(UserError, match="must be uint8 \\(M, 16, 16"):
+        load_images(f"arrays:{tmp_path}", 16, "train")
+    with pytest.raises(UserError, match="test.npz does not exist"):
+        load_images(f"arrays:{tmp_path}", 8, "test")
+    np.savez(tmp_path / "test.npz", starts=hints)
+    with pytest.raises(UserError, match="no array named hints"):
+        load_images(f"arrays:{tmp_path}", 8, "test")
+
+
 def test_kanjivg_without_the_package_names_the_extra(monkeypatch):
     from importlib import metadata
 

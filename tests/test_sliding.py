@@ -10,7 +10,7 @@ from flax import nnx
 
 from canvasdraw import load_renderer
 from canvasdraw.drawer import Drawer, DrawerSpec, draw_with_renderer
-from canvasdraw.sliding import MIN_INK, grid, hierarchical, slide, visit_order, waves
+from canvasdraw.sliding import MIN_INK, grid, hierarchical, own_contexts, slide, visit_order, waves
 from canvasdraw.svg import rasterize
 from canvasdraw.window_strokes import Strokes, render_strokes, strokes_svg
 
@@ -89,6 +89,29 @@ def test_a_batched_visit_equals_visiting_the_windows_one_by_one(drawer):
     # Equal up to float rounding of batch 8 vs batch 1 (one grey level of anti-aliasing).
     np.testing.assert_allclose(state, reference[:40, :56], atol=1.01 / 255)
     np.testing.assert_array_equal(render_strokes(RENDERER, strokes, 40, 56), state)
+
+
+def test_each_window_records_the_state_its_predecessors_left(drawer):
+    ink = scribble(40, 56, seed=2)
+    record = []
+    strokes, _ = slide(drawer, RENDERER, ink, record=record)
+    assert len(record) == len(strokes) > 4
+    padded = np.zeros((48, 64), np.float32)
+    padded[:40, :56] = ink
+    for k, ((y, x), (hint, start)) in enumerate(zip(strokes.corners, record)):
+        np.testing.assert_array_equal(hint, padded[y:y + 16, x:x + 16])
+        before = Strokes(strokes.corners[:k], strokes.sides[:k], strokes.actions[:k])
+        np.testing.assert_array_equal(start, render_strokes(RENDERER, before, 48, 64)[y:y + 16, x:x + 16])
+    assert not record[0][1].any() and any(start.any() for _, start in record)
+
+
+def test_own_contexts_keep_some_visited_windows_per_page_as_bytes(drawer):
+    pages = [np.round(scribble(48, 48, seed) * 255).astype(np.uint8) for seed in (6, 7)]
+    hints, starts = own_contexts(drawer, RENDERER, pages, per_page=3, seed=0)
+    assert hints.shape == (6, 16, 16) and starts.shape == (6, 16, 16, 1)
+    assert hints.dtype == starts.dtype == np.uint8 and hints.max() > 127
+    crops = {pages[0][y:y + 16, x:x + 16].tobytes() for y in range(0, 33, 8) for x in range(0, 33, 8)}
+    assert all(h.tobytes() in crops for h in hints[:3])
 
 
 def test_without_overlap_windows_tile_the_picture(drawer):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from flax import serialization
 from PIL import Image, ImageDraw
 
 from canvasdraw import svg
@@ -126,6 +127,23 @@ def test_refine_lowers_the_l2(model_file, tmp_path):
     assert real[1] < real[0]
 
 
+def test_a_model_of_a_shipped_canvas_names_it_instead_of_holding_it(model_file, tmp_path, capsys):
+    run, half = model_file.parent / "run", tmp_path / "half.msgpack"
+    assert main(["export-model", "--workdir", str(run), "-o", str(half), "--half"]) == 0
+    raw = serialization.msgpack_restore(half.read_bytes())
+    assert raw["format"] == "canvasdraw-drawer-model/2" and set(raw["canvas"]) == {"shipped", "sha256"}
+    assert half.stat().st_size < model_file.stat().st_size - 1.5e6  # float32 canvas: held, not shipped
+    assert "spec" in serialization.msgpack_restore(model_file.read_bytes())["canvas"]
+    a, b = load_model(str(half)), load_model(str(model_file))
+    states, actions = np.zeros((1, 64, 64, 1), np.float32), np.full((1, 8), 0.5, np.float32)
+    np.testing.assert_allclose(a.canvas(states, actions), b.canvas(states, actions), atol=2e-3)
+    raw["canvas"]["sha256"] = "0" * 64  # the installed canvas is not the one the drawer was trained through
+    half.write_bytes(serialization.msgpack_serialize(raw))
+    assert main(["vectorize", str(stroke_image(tmp_path / "x.png")), "-o", str(tmp_path / "o"), "--model", str(half)]) == 2
+    assert "trained through the shipped canvas bezier_soft, which this installation has in another version" \
+        in capsys.readouterr().err
+
+
 def test_models_lists_shipped_models_and_user_runs(model_file, capsys):
     assert main(["models", "--runs", str(model_file.parent)]) == 0
     table = capsys.readouterr().out
@@ -201,6 +219,11 @@ def test_large_pictures_are_drawn_window_by_window_at_their_own_size(model_file,
     assert main(["vectorize", str(inputs / "wide.png"), "-o", str(tmp_path / "auto"), "--model", str(model_file)]) == 0
     assert "windows" not in json.loads((tmp_path / "auto" / "wide.json").read_text())
     assert Image.open(tmp_path / "auto" / "wide.png").size == (64, 64)
+    # ... and one exported with --slides (a drawer of windows trained on other data) slides by default.
+    sliding_file = tmp_path / "slides.msgpack"
+    assert main(["export-model", "--workdir", str(model_file.parent / "run"), "-o", str(sliding_file), "--slides"]) == 0
+    assert main(["vectorize", str(inputs / "wide.png"), "-o", str(tmp_path / "slid"), "--model", str(sliding_file)]) == 0
+    assert json.loads((tmp_path / "slid" / "wide.json").read_text())["drawer"] == "sliding"
     assert main(["vectorize", str(inputs), "-o", str(tmp_path / "x"), "--model", str(model_file),
                  "--drawer", "sliding", "--refine", "3"]) == 2
     assert not (tmp_path / "x").exists()
