@@ -200,7 +200,7 @@ def test_the_shipped_sliding_drawer_leaves_no_grid_artefacts_on_held_out_pages()
         _, state = slide(model.drawer, model.renderer, ink)
         edge, inner = seam_l2(ink, state[..., 0], 32)
         ratios.append(edge / inner)
-        assert np.mean((state[..., 0] - ink) ** 2) < 0.045  # well under the blank page's ~0.06
+        assert np.mean((state[..., 0] - ink) ** 2) < 0.035  # the target; the blank page scores ~0.06
     assert np.mean(ratios) <= 1.5, ratios
 
 

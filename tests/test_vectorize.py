@@ -21,6 +21,7 @@ from canvasdraw.models import load_model
 from canvasdraw.vectorize import draw
 from tests.test_datasets import MNIST
 from tests.test_drawer import fake_mnist
+from tests.test_sliding import kanjivg_installed
 
 
 @pytest.fixture(scope="module")
@@ -165,6 +166,23 @@ def test_the_shipped_model_vectorizes_the_example_images(tmp_path, capsys):
     records = [json.loads(p.read_text()) for p in sorted((tmp_path / "out").glob("*.json"))]
     assert len(records) == len(list(examples.iterdir())) >= 3
     assert all(r["model"] == "mnist_4lstm" and len(r["actions"]) == 4 and r["l2"] < 0.05 for r in records)
+
+
+def test_the_table1_drawers_ship_for_mnist_and_symbols_with_4_and_20_steps():
+    for data in ("mnist", "symbols"):
+        for steps in (4, 20):
+            model = load_model(f"{data}_{steps}lstm")
+            assert (model.drawer.spec.steps, model.facts["steps"], model.canvas.spec.renderer) == (steps, steps, "bezier_soft")
+            assert not model.facts.get("slides")
+    assert load_model("sliding_10lstm").facts["slides"]
+
+
+@pytest.mark.skipif(not kanjivg_installed(), reason="the kanjivg data (canvasdraw[symbols], in [test]) is missing")
+def test_the_20_step_symbol_drawer_beats_the_4_step_one_on_held_out_symbols():
+    inks = load_images("kanjivg:8", 64, "test").hints[:96, ..., 0]
+    target = inks.astype(np.float32)[..., None] / 255
+    scores = {steps: np.mean((draw(load_model(f"symbols_{steps}lstm"), inks)[1] - target) ** 2) for steps in (4, 20)}
+    assert scores[20] < scores[4] - 0.003 and scores[4] < np.mean(target ** 2), scores
 
 
 @pytest.mark.skipif(not os.path.isdir(MNIST), reason="the shared MNIST files are not next to this checkout")
