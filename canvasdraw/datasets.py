@@ -213,8 +213,8 @@ def _arrays(folder: Path, size: int, split: str, source: str) -> ImageSet:
 
 
 def load_images(source: str, size: int, split: str = "train") -> ImageSet:
-    """An ImageSet from `mnist:DIR`, `folder:DIR`, `strokes:N`, `kanjivg` or `windows:DIR` (module
-    docstring), recreation targets; split is `train` or `test`."""
+    """An ImageSet from `mnist:DIR`, `folder:DIR`, `strokes:N`, `kanjivg`, `windows:DIR` or
+    `arrays:DIR` (module docstring); split is `train` or `test`."""
     if split not in ("train", "test"):
         raise UserError(f"split must be train or test, got {split!r}")
     kind, _, where = source.partition(":")
