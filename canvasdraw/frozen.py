@@ -101,8 +101,7 @@ def canvas_entry(model: nnx.Module, dtype=None) -> dict:
     canvas is byte for byte a shipped one (models then share its file), else its `canvas_payload`."""
     payload = canvas_payload(model, dtype)
     packed = serialization.msgpack_serialize(payload)
-    shipped = SHIPPED / f"{model.spec.renderer}.msgpack"
-    if shipped.is_file() and shipped.read_bytes() == packed:
+    if _shipped_weights(model.spec.renderer) == packed:
         return {"shipped": model.spec.renderer, "sha256": hashlib.sha256(packed).hexdigest()}
     return payload
 
@@ -112,7 +111,7 @@ def canvas_from_entry(raw: dict, where: str) -> nnx.Module:
     if "shipped" not in raw:
         return canvas_from_payload(raw, where)
     name = raw["shipped"]
-    data = (SHIPPED / f"{name}.msgpack").read_bytes() if name in shipped_canvases() else b""
+    data = _shipped_weights(name) or b""
     if hashlib.sha256(data).hexdigest() != raw["sha256"]:
         raise UserError(f"{where} was trained through the shipped canvas {name}, which this installation "
                         f"{'has in another version' if data else 'does not have'}")
@@ -150,6 +149,11 @@ def shipped_canvases() -> list[str]:
     return sorted(p.name.removesuffix(".msgpack") for p in SHIPPED.iterdir() if p.name.endswith(".msgpack"))
 
 
+def _shipped_weights(name: str) -> bytes | None:
+    """The weights file of the canvas shipped as `name`, or None if none ships under that name."""
+    return (SHIPPED / f"{name}.msgpack").read_bytes() if name in shipped_canvases() else None
+
+
 def load_canvas(source, renderer=None) -> FrozenCanvas:
     """A frozen canvas from a run folder, a `.msgpack` weights file or a shipped name.
 
@@ -160,8 +164,8 @@ def load_canvas(source, renderer=None) -> FrozenCanvas:
         model = restore_canvas(path)
     elif path.is_file():
         model = _read_weights(path.read_bytes(), str(path))
-    elif str(source) in shipped_canvases():
-        model = _read_weights((SHIPPED / f"{source}.msgpack").read_bytes(), f"shipped canvas {source}")
+    elif (data := _shipped_weights(str(source))) is not None:
+        model = _read_weights(data, f"shipped canvas {source}")
     else:
         raise UserError(f"no canvas at {source}: not a workdir, a weights file or a shipped canvas "
                         f"({', '.join(shipped_canvases()) or 'none shipped'})")
