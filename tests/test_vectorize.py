@@ -186,12 +186,13 @@ def test_the_20_step_symbol_drawer_beats_the_4_step_one_on_held_out_symbols():
 
 
 @pytest.mark.skipif(not os.path.isdir(MNIST), reason="the shared MNIST files are not next to this checkout")
-def test_the_shipped_model_keeps_its_mnist64_score():
+@pytest.mark.parametrize("name, bound", [("mnist_4lstm", 0.0075), ("mnist_20lstm", 0.0046)])
+def test_the_shipped_mnist_models_keep_their_mnist64_scores(name, bound):
     """The first 512 MNIST-64 test digits (full numbers: docs/results.md)."""
-    model = load_model("mnist_4lstm")
+    model = load_model(name)
     inks = load_images(f"mnist:{MNIST}", 64, "test").hints[:512, ..., 0]
     _, rendered = draw(model, inks)
-    assert np.mean((rendered[..., 0] - inks / 255) ** 2) < 0.0075
+    assert np.mean((rendered[..., 0] - inks / 255) ** 2) < bound
 
 
 def test_large_jobs_write_through_worker_processes_with_the_same_files(model_file, tmp_path, monkeypatch):
