@@ -80,7 +80,7 @@ def main():
         began = time.perf_counter()
         _, rendered = draw(model, targets, steps, args.batch_size)
         per_image = (time.perf_counter() - began) / len(targets)
-        print(f"| {steps} | {np.mean((rendered[..., 0] - targets / 255) ** 2):.4f} | {per_image * 1000:.2f} |")
+        print(f"| {steps} | {np.mean((rendered[..., 0] - targets / 255) ** 2):.5f} | {per_image * 1000:.2f} |")
 
 
 if __name__ == "__main__":
