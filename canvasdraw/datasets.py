@@ -70,6 +70,18 @@ class ImageSet:
         return {"hint": hint, "target": target, "start": self.starts[indices].astype(np.float32) / 255}
 
 
+def shifted(batch: dict[str, np.ndarray], rng: np.random.Generator, limit: int) -> dict[str, np.ndarray]:
+    """Augmentation: every image of item b in a batch (hint, target, start; (B, S, S, C)) moved by
+    the same random whole-pixel offset in [-limit, limit]² drawn per item; the border pixels fill
+    what moves in."""
+    count, size = len(batch["hint"]), batch["hint"].shape[1]
+    offsets = rng.integers(-limit, limit + 1, size=(count, 2))
+    rows = np.clip(np.arange(size) - offsets[:, :1], 0, size - 1)[:, :, None]  # (B, S, 1)
+    cols = np.clip(np.arange(size) - offsets[:, 1:], 0, size - 1)[:, None, :]  # (B, 1, S)
+    items = np.arange(count)[:, None, None]
+    return {key: images[items, rows, cols] for key, images in batch.items()}
+
+
 def to_ink(image: Image.Image, size: int, invert: bool | None = None) -> np.ndarray:
     """Any Pillow image -> (S, S) uint8 with 255 = ink: `ink_of`, then `square_ink`."""
     return square_ink(ink_of(image, invert), size)

@@ -26,7 +26,7 @@ import optax
 from flax import nnx
 
 from canvasdraw import images
-from canvasdraw.datasets import ImageSet, load_images
+from canvasdraw.datasets import ImageSet, load_images, shifted
 from canvasdraw.drawer import Drawer, DrawerSpec, action_penalty, draw
 from canvasdraw.frozen import FrozenCanvas, export_canvas, load_canvas
 from canvasdraw.registry import load_renderer
@@ -100,14 +100,17 @@ def comparison_grid(drawer: Drawer, canvas: FrozenCanvas, renderer, data: ImageS
     return images.grid(rows, columns=len(batch["target"]))
 
 
-def image_batches(data: ImageSet, batch_size: int, seed: int, start_step: int, num_steps: int):
+def image_batches(data: ImageSet, batch_size: int, seed: int, start_step: int, num_steps: int, shift: int = 0):
     """Shuffled batches (reshuffled every epoch) number start_step .. start_step + num_steps - 1
-    of a deterministic stream: batch k is a pure function of (seed, k), so resuming is exact."""
+    of a deterministic stream: batch k is a pure function of (seed, k), so resuming is exact.
+    shift > 0 moves each item by a random offset of up to that many pixels (datasets.shifted)."""
     per_host = batch_size // jax.process_count()
-    dataset = (grain.MapDataset.range(len(data)).shuffle(seed=seed).repeat()
-               .batch(batch_size, drop_remainder=True))
     offset = jax.process_index() * per_host
-    dataset = dataset[start_step:start_step + num_steps].map(lambda idx: data.batch(idx[offset:offset + per_host]))
+    dataset = (grain.MapDataset.range(len(data)).shuffle(seed=seed).repeat()
+               .batch(batch_size, drop_remainder=True).map(lambda idx: data.batch(idx[offset:offset + per_host])))
+    if shift:
+        dataset = dataset.random_map(functools.partial(shifted, limit=shift), seed=seed)
+    dataset = dataset[start_step:start_step + num_steps]
     return iter(dataset.to_iter_dataset(grain.ReadOptions(num_threads=1, prefetch_buffer_size=2)))
 
 
@@ -167,7 +170,7 @@ def train_and_evaluate(config, workdir) -> dict:
     nnx.update(optimizer, replicate(mesh, nnx.state(optimizer)))
     canvas = replicate(mesh, canvas)
     start = replicate(mesh, jnp.asarray(renderer.blank(spec.size)))
-    stream = image_batches(train, config.batch_size, config.seed, step, max(config.steps - step, 0))
+    stream = image_batches(train, config.batch_size, config.seed, step, max(config.steps - step, 0), config.shift)
 
     def train_on(batch):
         loss, l2, penalty = train_step(drawer, optimizer, canvas, shard_batch(mesh, batch), start, config.pyramid)

@@ -40,11 +40,9 @@ def drawer_transitions(drawer, canvas: FrozenCanvas, renderer, hints) -> dict[st
 def refit_canvas(drawer, canvas: FrozenCanvas, renderer, images: ImageSet, steps: int, batch_size: int = 64,
                  learning_rate: float = 1e-4, seed: int = 1) -> tuple[FrozenCanvas, list[float]]:
     """Fine-tunes `canvas` for `steps` Adam updates; each batch is batch_size/2 transitions of the
-    drawer on random training images and batch_size/2 prior-rollout transitions (seed `seed`,
-    never the held-out seed). Returns the new frozen canvas and the per-update BCE losses."""
-    steps_per_image = drawer.spec.steps
-    if batch_size % (2 * steps_per_image):
-        raise ValueError(f"batch_size must be a multiple of 2·{steps_per_image}")
+    drawer (drawn at random from its N steps on enough random training images) and batch_size/2
+    prior-rollout transitions (seed `seed`, never the held-out seed). Returns the new frozen
+    canvas and the per-update BCE losses."""
     model = canvas.module()
     optimizer = nnx.Optimizer(model, optax.adam(learning_rate), wrt=nnx.Param)
     prior = RolloutSpec(renderer, drawer.spec.size, seed)
@@ -52,8 +50,10 @@ def refit_canvas(drawer, canvas: FrozenCanvas, renderer, images: ImageSet, steps
     half = batch_size // 2
     losses = []
     for step in tqdm(range(steps), desc="refit canvas", unit="step"):
-        hints = images.batch(rng.choice(len(images), half // steps_per_image, replace=False))["hint"]
+        hints = images.batch(rng.choice(len(images), -(-half // drawer.spec.steps), replace=False))["hint"]
         own = drawer_transitions(drawer, canvas, renderer, hints)
+        keep = rng.choice(len(own["action"]), half, replace=False)
+        own = {key: rows[keep] for key, rows in own.items()}
         other = render_transitions(prior, step * half, (step + 1) * half)
         batch = {key: jnp.asarray(np.concatenate([own[key], other[key]])) for key in own}
         loss, _ = train_step(model, optimizer, batch)

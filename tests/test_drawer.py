@@ -161,3 +161,27 @@ def test_the_pyramid_loss_sees_a_near_miss_that_pixel_l2_does_not():
     # Level 1 alone: 2×2 means, weighted 2.
     expected = 2 * jnp.mean((nnx.avg_pool(near, (2, 2), strides=(2, 2)) - nnx.avg_pool(line, (2, 2), strides=(2, 2))) ** 2)
     np.testing.assert_allclose(pyramid_l2(near, line, 1), expected, rtol=1e-6)
+
+
+def test_shifted_batches_move_hint_and_target_together_and_resume_exactly():
+    from canvasdraw.datasets import ImageSet
+    from canvasdraw.drawer_train import image_batches
+
+    hints = np.zeros((10, 16, 16, 1), np.uint8)
+    hints[:, 6:10, 6:10] = np.arange(10, 20, dtype=np.uint8)[:, None, None, None]  # a 4×4 blob, 4 px from every edge
+    data = ImageSet("blobs", hints, targets=255 - hints)
+    plain = list(image_batches(data, 4, seed=3, start_step=0, num_steps=5))
+    moved = list(image_batches(data, 4, seed=3, start_step=0, num_steps=5, shift=2))
+    resumed = list(image_batches(data, 4, seed=3, start_step=2, num_steps=3, shift=2))
+    for batch, resumed_batch in zip(moved[2:], resumed):
+        for key in batch:
+            np.testing.assert_array_equal(batch[key], resumed_batch[key])
+    offsets = set()
+    for before, after in zip(plain, moved):
+        np.testing.assert_allclose(after["target"], 1 - after["hint"], atol=1e-6)  # the same offset for both
+        np.testing.assert_allclose(after["hint"].sum(axis=(1, 2, 3)), before["hint"].sum(axis=(1, 2, 3)), rtol=1e-6)
+        for image in after["hint"]:
+            rows, cols = np.nonzero(image[..., 0])
+            assert rows.max() - rows.min() == 3 and cols.max() - cols.min() == 3
+            offsets.add((rows.min() - 6, cols.min() - 6))
+    assert len(offsets) > 3 and all(abs(dy) <= 2 and abs(dx) <= 2 for dy, dx in offsets)

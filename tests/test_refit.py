@@ -8,8 +8,10 @@ from canvasdraw.cli import main
 from canvasdraw.datasets import load_images
 from canvasdraw.drawer_config import drawer_config
 from canvasdraw.drawer_train import CANVAS_FILE, evaluate, restore_drawer, train_and_evaluate
-from canvasdraw.frozen import export_canvas, load_canvas
-from canvasdraw.refit import PRIOR_FILE, drawer_transitions
+from canvasdraw.frozen import export_canvas, freeze, load_canvas
+from canvasdraw.drawer import Drawer, DrawerSpec
+from canvasdraw.refit import PRIOR_FILE, drawer_transitions, refit_canvas
+from canvasdraw.registry import load_renderer
 from tests.test_drawer import fake_mnist, small_canvas
 
 
@@ -55,3 +57,13 @@ def test_refit_canvas_learns_keeps_the_prior_and_training_goes_on_through_it(tmp
     assert result["canvas_l2"] == evaluate(drawer, refitted, renderer, data)["canvas_l2"]
     assert result["canvas_l2"] != evaluate(drawer, first, renderer, data)["canvas_l2"]
     assert main(["refit-canvas", "--workdir", str(tmp_path / "nothing"), "--data", config.data]) == 2
+
+
+def test_refit_takes_any_number_of_drawer_steps(tmp_path):
+    # 3 steps do not divide the 4 drawer transitions of a batch of 8 (nor 20 steps 32 of 64).
+    drawer = Drawer(DrawerSpec(16, 1, 1, 7, 3, "lstm", patch=4, widths=(8, 8), hidden=16), rngs=nnx.Rngs(0))
+    canvas = freeze(small_canvas())
+    images = load_images(f"mnist:{fake_mnist(tmp_path / 'mnist')}", 16, "train")
+    refitted, losses = refit_canvas(drawer, canvas, load_renderer("bezier"), images, steps=3, batch_size=8)
+    assert len(losses) == 3 and all(np.isfinite(losses))
+    assert not _same_params(refitted, canvas)
