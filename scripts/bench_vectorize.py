@@ -41,7 +41,8 @@ def main():
     args = parser.parse_args()
     model = load_model(args.model)
     digits = load_images(f"mnist:{args.mnist}", 28, "test").hints[:args.images, ..., 0]
-    inks = load_images(f"mnist:{args.mnist}", model.drawer.spec.size, "test").hints[:args.images, ..., 0]
+    test_inks = load_images(f"mnist:{args.mnist}", model.drawer.spec.size, "test").hints[..., 0]
+    inks, targets = test_inks[:args.images], test_inks[:args.refine_images]
 
     draw(model, inks[:args.batch_size], batch_size=args.batch_size)  # compile
     began = time.perf_counter()
@@ -73,8 +74,8 @@ def main():
     print("|---|---|---|---|---|")
     print(f"| {model.name} | {len(digits)} | {drawing:,.0f} | {end_to_end:,.0f} | {statistics.median(walls):.2f} s |")
 
-    targets = inks[:args.refine_images]
-    print("\n| refine steps | real re-render L2 | drawing ms/image |\n|---|---|---|")
+    print(f"\n{len(targets)} test digits")
+    print("| refine steps | real re-render L2 | drawing ms/image |\n|---|---|---|")
     for steps in map(int, args.refine.split(",")):
         draw(model, targets[:args.batch_size], steps, args.batch_size)  # compile
         began = time.perf_counter()
