@@ -84,7 +84,14 @@ def _cmd_eval_drawer(args) -> int:
     from canvasdraw.datasets import load_images
     from canvasdraw.drawer_train import evaluate, restore_drawer
 
-    drawer, canvas, renderer = restore_drawer(args.workdir)
+    if args.model:
+        from canvasdraw.models import load_model
+        from canvasdraw.registry import load_renderer
+
+        model = load_model(args.model)
+        drawer, canvas, renderer = model.drawer, model.canvas, load_renderer(model.canvas.spec.renderer)
+    else:
+        drawer, canvas, renderer = restore_drawer(args.workdir)
     data = load_images(args.data, drawer.spec.size, args.split)
     _print_eval(evaluate(drawer, canvas, renderer, data, args.limit))
     return 0
@@ -182,7 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_train_drawer)
 
     p = commands.add_parser("eval-drawer", help="held-out L2 of a drawer: real re-render and canvas guess")
-    p.add_argument("--workdir", required=True, help="drawer run folder")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--workdir", help="drawer run folder (its latest checkpoint)")
+    source.add_argument("--model", help="a shipped model name or a model file (from export-model)")
     p.add_argument("--data", required=True, help="mnist:DIR, folder:DIR or kanjivg")
     p.add_argument("--split", default="test", choices=("train", "test"))
     p.add_argument("--limit", type=int, help="score only the first N images")

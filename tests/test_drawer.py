@@ -100,6 +100,11 @@ def test_smoke_training_lowers_the_loss_and_scores_the_real_render(tmp_path, cap
     assert main(["eval-drawer", "--workdir", str(tmp_path / "run"), "--data", config.data, "--limit", "8"]) == 0
     table = capsys.readouterr().out
     assert "| images | 8 |" in table and "| real_l2 |" in table and "| canvas_l2 |" in table
+    # An exported model file scores the same as its run folder.
+    assert main(["export-model", "--workdir", str(tmp_path / "run"), "-o", str(tmp_path / "m.msgpack")]) == 0
+    capsys.readouterr()
+    assert main(["eval-drawer", "--model", str(tmp_path / "m.msgpack"), "--data", config.data, "--limit", "8"]) == 0
+    assert capsys.readouterr().out == table
     assert main(["eval-drawer", "--workdir", str(tmp_path / "nothing"), "--data", config.data]) == 2
     assert "not a drawer workdir" in capsys.readouterr().err
 

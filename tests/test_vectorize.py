@@ -186,7 +186,7 @@ def test_the_20_step_symbol_drawer_beats_the_4_step_one_on_held_out_symbols():
 
 
 @pytest.mark.skipif(not os.path.isdir(MNIST), reason="the shared MNIST files are not next to this checkout")
-@pytest.mark.parametrize("name, bound", [("mnist_4lstm", 0.0075), ("mnist_20lstm", 0.0046)])
+@pytest.mark.parametrize("name, bound", [("mnist_4lstm", 0.0075), ("mnist_20lstm", 0.0044)])
 def test_the_shipped_mnist_models_keep_their_mnist64_scores(name, bound):
     """The first 512 MNIST-64 test digits (full numbers: docs/results.md)."""
     model = load_model(name)
