@@ -86,10 +86,9 @@ def _cmd_eval_drawer(args) -> int:
 
     if args.model:
         from canvasdraw.models import load_model
-        from canvasdraw.registry import load_renderer
 
         model = load_model(args.model)
-        drawer, canvas, renderer = model.drawer, model.canvas, load_renderer(model.canvas.spec.renderer)
+        drawer, canvas, renderer = model.drawer, model.canvas, model.renderer
     else:
         drawer, canvas, renderer = restore_drawer(args.workdir)
     data = load_images(args.data, drawer.spec.size, args.split)

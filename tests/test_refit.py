@@ -6,10 +6,10 @@ from flax import nnx
 
 from canvasdraw.cli import main
 from canvasdraw.datasets import load_images
+from canvasdraw.drawer import Drawer, DrawerSpec
 from canvasdraw.drawer_config import drawer_config
 from canvasdraw.drawer_train import CANVAS_FILE, evaluate, restore_drawer, train_and_evaluate
 from canvasdraw.frozen import export_canvas, freeze, load_canvas
-from canvasdraw.drawer import Drawer, DrawerSpec
 from canvasdraw.refit import PRIOR_FILE, drawer_transitions, refit_canvas
 from canvasdraw.registry import load_renderer
 from tests.test_drawer import fake_mnist, small_canvas
