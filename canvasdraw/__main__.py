@@ -1,6 +1,6 @@
 import sys
 
-from canvasdraw.cli import main
+from canvasdraw.cli.main import main
 
 if __name__ == "__main__":  # the guard matters: rollout workers are spawned processes
     sys.exit(main())

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from canvasdraw.renderer import UserError
+from canvasdraw.errors import UserError
 
 
 def write_atomic(path: str | Path, data: bytes | str) -> None:

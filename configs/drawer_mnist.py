@@ -22,7 +22,7 @@ shift augmentation 0.00398), each from the last:
     ... --workdir runs/mnist_20lstm_f --config.init_from=runs/mnist_20lstm_e --config.learning_rate=1e-4 --config.steps=10000 --config.seed=2 --config.shift=2
 """
 
-from canvasdraw.drawer_config import drawer_config
+from canvasdraw_configs.drawer import drawer_config
 
 
 def get_config(arg=None):

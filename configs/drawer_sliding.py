@@ -1,6 +1,6 @@
 """Sliding drawer for large line drawings (paper §4.2, Table 2) through the shipped `bezier_soft`
-canvas: a 64×64 drawer trained on windows of the drawings (canvasdraw.drawings), run over whole
-pictures by canvasdraw.sliding.
+canvas: a 64×64 drawer trained on windows of the drawings (canvasdraw.data.pages), run over whole
+pictures by canvasdraw.vectorize.sliding.
 
 Run book (DATA made by `python scripts/prepare_drawings.py --out DATA`; R = runs/table2). The
 shipped `sliding_10lstm` is five stages. Three on `windows:DATA` — the pyramid loss finds the
@@ -34,7 +34,7 @@ FIXED_THICKNESS: the data's median pen of 3.5 px in a 64 px window), smoke (16 p
 
 import re
 
-from canvasdraw.drawer_config import drawer_config
+from canvasdraw_configs.drawer import drawer_config
 
 FIXED_THICKNESS = 0.32  # (3.5 / 64 - 0.01) / 0.14, see renderers/bezier.py
 

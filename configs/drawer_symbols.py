@@ -20,7 +20,7 @@ from the 4-step symbol drawer got worse, 0.0682), trains 1,000 updates with the 
 L2 0.0525, then 0.0514 (4-step: 0.0569; blank: 0.0650).
 """
 
-from canvasdraw.drawer_config import drawer_config
+from canvasdraw_configs.drawer import drawer_config
 
 
 def get_config(arg=None):

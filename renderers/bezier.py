@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from canvasdraw import svg
-from canvasdraw.color import LAB_SPEC, LabRenderer, lab_to_hex
-from canvasdraw.raster import CoverageRaster
-from canvasdraw.renderer import ActionParam, Renderer
+from canvasdraw.render import LAB_SPEC, ActionParam, CoverageRaster, LabRenderer, Renderer, lab_to_hex, svg
 
 MIN_WIDTH, MAX_WIDTH = 0.01, 0.15  # stroke width as a fraction of the canvas size
 MAX_SOFTNESS = 0.08  # widest edge ramp of `bezier_soft`, as a fraction of the canvas size
@@ -86,13 +83,9 @@ class BezierRenderer(Renderer):
     def layer(self, action, size):
         return self.coverage(action, size)[..., None]
 
-    def to_svg(self, actions, size):
-        elements = []
-        for action in np.asarray(actions).reshape(-1, self.action_dim):
-            d, width = _path(action, size)
-            elements.append(f'<path d="{d}" fill="none" stroke="#000000" '
-                            f'stroke-width="{svg.num(width)}" stroke-linecap="round"/>')
-        return svg.document(size, elements)
+    def svg_element(self, action, size):
+        d, width = _path(action, size)
+        return f'<path d="{d}" fill="none" stroke="#000000" stroke-width="{svg.num(width)}" stroke-linecap="round"/>'
 
 
 class SoftBezierRenderer(BezierRenderer):
@@ -117,14 +110,11 @@ class SoftBezierRenderer(BezierRenderer):
         widths = [width + ramp - ramp * (2 * m + 1) / count for m in range(count)]
         return [(w, 1 / (count - m)) for m, w in enumerate(widths) if w > 0]
 
-    def to_svg(self, actions, size):
-        elements = []
-        for action in np.asarray(actions).reshape(-1, self.action_dim):
-            d, width = _path(action, size)
-            paths = "".join(f'<path d="{d}" stroke-width="{svg.num(w)}" stroke-opacity="{svg.num(o)}"/>'
-                            for w, o in self.ramp_layers(action, size, width))
-            elements.append(f'<g fill="none" stroke="#000000" stroke-linecap="round">{paths}</g>')
-        return svg.document(size, elements)
+    def svg_element(self, action, size):
+        d, width = _path(action, size)
+        paths = "".join(f'<path d="{d}" stroke-width="{svg.num(w)}" stroke-opacity="{svg.num(o)}"/>'
+                        for w, o in self.ramp_layers(action, size, width))
+        return f'<g fill="none" stroke="#000000" stroke-linecap="round">{paths}</g>'
 
 
 class ColorBezierRenderer(LabRenderer, BezierRenderer):
@@ -137,11 +127,7 @@ class ColorBezierRenderer(LabRenderer, BezierRenderer):
     def layer(self, action, size):
         return self.lab_layer(self.coverage(action, size), action[7:10], action[10])
 
-    def to_svg(self, actions, size):
-        elements = []
-        for action in np.asarray(actions).reshape(-1, self.action_dim):
-            d, width = _path(action, size)
-            elements.append(f'<path d="{d}" fill="none" stroke="{lab_to_hex(action[7:10])}" '
-                            f'stroke-opacity="{svg.num(action[10])}" stroke-width="{svg.num(width)}" '
-                            f'stroke-linecap="round"/>')
-        return svg.document(size, elements)
+    def svg_element(self, action, size):
+        d, width = _path(action, size)
+        return (f'<path d="{d}" fill="none" stroke="{lab_to_hex(action[7:10])}" stroke-opacity="{svg.num(action[10])}" '
+                f'stroke-width="{svg.num(width)}" stroke-linecap="round"/>')

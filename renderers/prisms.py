@@ -17,12 +17,7 @@ covers an earlier one in every view); there is no depth test.
 
 from __future__ import annotations
 
-import numpy as np
-
-from canvasdraw import svg
-from canvasdraw.color import LAB_SPEC, LabRenderer, lab_to_hex
-from canvasdraw.raster import CoverageRaster
-from canvasdraw.renderer import ActionParam, Renderer
+from canvasdraw.render import LAB_SPEC, ActionParam, CoverageRaster, LabRenderer, Renderer, lab_to_hex, svg
 
 
 def _view_boxes(action, size: int) -> list[tuple[float, float, float, float]]:
@@ -58,11 +53,7 @@ class PrismsRenderer(LabRenderer, Renderer):
 
         return self.lab_layer(self._raster.draw(size, paint), action[6:9])
 
-    def to_svg(self, actions, size):
-        elements = []
-        for action in np.asarray(actions).reshape(-1, self.action_dim):
-            rects = "".join(
-                f'<rect x="{svg.num(x)}" y="{svg.num(y)}" width="{svg.num(w)}" height="{svg.num(h)}"/>'
-                for x, y, w, h in _view_boxes(action, size))
-            elements.append(f'<g fill="{lab_to_hex(action[6:9])}">{rects}</g>')
-        return svg.document(size, elements)
+    def svg_element(self, action, size):
+        rects = "".join(f'<rect x="{svg.num(x)}" y="{svg.num(y)}" width="{svg.num(w)}" height="{svg.num(h)}"/>'
+                        for x, y, w, h in _view_boxes(action, size))
+        return f'<g fill="{lab_to_hex(action[6:9])}">{rects}</g>'

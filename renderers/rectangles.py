@@ -6,12 +6,8 @@ normalised LAB colour. Rectangles are opaque; edges at fractional pixels are ant
 
 from __future__ import annotations
 
-import numpy as np
+from canvasdraw.render import LAB_SPEC, ActionParam, CoverageRaster, LabRenderer, Renderer, lab_to_hex, svg
 
-from canvasdraw import svg
-from canvasdraw.color import LAB_SPEC, LabRenderer, lab_to_hex
-from canvasdraw.raster import CoverageRaster
-from canvasdraw.renderer import ActionParam, Renderer
 
 def _box(action, size: int) -> tuple[float, float, float, float]:
     """Pixel-space (left, top, width, height) of a rectangle action."""
@@ -39,10 +35,6 @@ class RectanglesRenderer(LabRenderer, Renderer):
         coverage = self._raster.draw(size, lambda ctx: (ctx.rectangle(*box), ctx.fill()))
         return self.lab_layer(coverage, action[4:7])
 
-    def to_svg(self, actions, size):
-        elements = []
-        for action in np.asarray(actions).reshape(-1, self.action_dim):
-            x, y, w, h = (svg.num(v) for v in _box(action, size))
-            elements.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" '
-                            f'fill="{lab_to_hex(action[4:7])}"/>')
-        return svg.document(size, elements)
+    def svg_element(self, action, size):
+        x, y, w, h = (svg.num(v) for v in _box(action, size))
+        return f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{lab_to_hex(action[4:7])}"/>'

@@ -3,7 +3,7 @@
     python scripts/bench_canvas.py [--renderers bezier,rectangles,prisms] [--forms action,state]
                                    [--size 64] [--batch 64] [--seconds 10]
 
-Times the jitted `canvas_train.train_step` alone (rollouts are rendered beforehand, so this is
+Times the jitted `canvasdraw.train.canvas.canvas_update` alone (rollouts are rendered beforehand, so this is
 the network's cost; `train-canvas` logs the end-to-end rate as train/samples_per_s). Each cell is
 the median over three windows of about `--seconds / 3` after compilation.
 """
@@ -16,25 +16,25 @@ import jax
 import optax
 from flax import nnx
 
-from canvasdraw.canvas import make_canvas, spec_for
-from canvasdraw.canvas_config import canvas_config
-from canvasdraw.canvas_train import train_step
-from canvasdraw.registry import load_renderer
-from canvasdraw.rollouts import RolloutSpec, render_transitions
+from canvasdraw.data.rollouts import RolloutSpec, render_transitions
+from canvasdraw.nets.canvas import make_canvas, spec_for
+from canvasdraw.render.registry import load_renderer
+from canvasdraw.train.canvas import canvas_update
+from canvasdraw_configs.canvas import canvas_config
 
 
 def samples_per_second(renderer, form: str, size: int, batch_size: int, seconds: float) -> tuple[float, int]:
-    arch = dict(canvas_config(renderer.name, None).canvas)
+    arch = dict(canvas_config(renderer.name).canvas)
     arch["form"] = form
     model = make_canvas(spec_for(renderer, size, **arch), nnx.Rngs(0))
     optimizer = nnx.Optimizer(model, optax.adam(1e-3), wrt=nnx.Param)
     batch = jax.device_put(render_transitions(RolloutSpec(renderer, size, seed=1), 0, batch_size))
-    jax.block_until_ready(train_step(model, optimizer, batch))  # compile
+    jax.block_until_ready(canvas_update(model, optimizer, batch))  # compile
     rates = []
     for _ in range(3):
         steps, start = 0, time.perf_counter()
         while time.perf_counter() - start < seconds / 3:
-            loss, _ = train_step(model, optimizer, batch)
+            loss, _ = canvas_update(model, optimizer, batch)
             steps += 1
         jax.block_until_ready(loss)
         rates.append(steps * batch_size / (time.perf_counter() - start))

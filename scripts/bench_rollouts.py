@@ -11,8 +11,8 @@ import contextlib
 import statistics
 import time
 
-from canvasdraw.registry import entry_points, load_renderer
-from canvasdraw.rollouts import RolloutSpec, batches
+from canvasdraw.data.rollouts import RolloutSpec, batches
+from canvasdraw.render.registry import entry_points, load_renderer
 
 EPISODES, LENGTH = 32, 8  # 256 transitions per batch
 

@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from canvasdraw.drawings import read_pages
-from canvasdraw.models import load_model
-from canvasdraw.sliding import slide
+from canvasdraw.data.pages import read_pages
+from canvasdraw.store.models import load_model
+from canvasdraw.vectorize.sliding import slide
 
 
 def vectorize_process(picture: Path, model: str, out: Path) -> tuple[float, float]:

@@ -25,9 +25,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from canvasdraw.datasets import load_images
-from canvasdraw.models import load_model
-from canvasdraw.vectorize import draw, vectorize
+from canvasdraw.data.sources import load_images
+from canvasdraw.store.models import load_model
+from canvasdraw.vectorize.run import Options, vectorize
+from canvasdraw.vectorize.single import draw_inks
 
 
 def main():
@@ -44,9 +45,9 @@ def main():
     test_inks = load_images(f"mnist:{args.mnist}", model.drawer.spec.size, "test").hints[..., 0]
     inks, targets = test_inks[:args.images], test_inks[:args.refine_images]
 
-    draw(model, inks[:args.batch_size], batch_size=args.batch_size)  # compile
+    draw_inks(model, inks[:args.batch_size], batch_size=args.batch_size)  # compile
     began = time.perf_counter()
-    draw(model, inks, batch_size=args.batch_size)
+    draw_inks(model, inks, batch_size=args.batch_size)
     drawing = len(inks) / (time.perf_counter() - began)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -58,9 +59,9 @@ def main():
         warm.mkdir()
         for i, digit in enumerate(digits[:args.batch_size]):
             Image.fromarray(digit).save(warm / f"{i:05d}.png")
-        vectorize([str(warm)], Path(tmp) / "warm_out", model, batch_size=args.batch_size, progress=False)
+        vectorize([str(warm)], Path(tmp) / "warm_out", model, Options(batch_size=args.batch_size), progress=False)
         began = time.perf_counter()
-        rows, errors = vectorize([str(folder)], Path(tmp) / "out", model, batch_size=args.batch_size, progress=False)
+        rows, errors = vectorize([str(folder)], Path(tmp) / "out", model, Options(batch_size=args.batch_size), progress=False)
         end_to_end = len(rows) / (time.perf_counter() - began)
         assert not errors and len(rows) == len(digits)
         walls = []
@@ -77,9 +78,9 @@ def main():
     print(f"\n{len(targets)} test digits")
     print("| refine steps | real re-render L2 | drawing ms/image |\n|---|---|---|")
     for steps in map(int, args.refine.split(",")):
-        draw(model, targets[:args.batch_size], steps, args.batch_size)  # compile
+        draw_inks(model, targets[:args.batch_size], steps, args.batch_size)  # compile
         began = time.perf_counter()
-        _, rendered = draw(model, targets, steps, args.batch_size)
+        _, rendered = draw_inks(model, targets, steps, args.batch_size)
         per_image = (time.perf_counter() - began) / len(targets)
         print(f"| {steps} | {np.mean((rendered[..., 0] - targets / 255) ** 2):.5f} | {per_image * 1000:.2f} |")
 

@@ -1,8 +1,8 @@
 """Prints the SVG-vs-raster ink IoU of every installed renderer at several sizes, measured by the
 public conformance kit (8 prior-sampled actions, seed 0). Usage: python scripts/check_svg_agreement.py"""
 
-from canvasdraw.registry import entry_points, load_renderer
-from canvasdraw.testing import check_renderer
+from canvasdraw.render.registry import entry_points, load_renderer
+from canvasdraw.render.testing import check_renderer
 
 SIZES = (16, 37, 64, 256)
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from canvasdraw import images, load_renderer, svg
-from canvasdraw.drawing import read_actions_file, write_drawing
+from canvasdraw import load_renderer, pictures
 from canvasdraw.files import write_atomic
-from canvasdraw.models import load_model
-from canvasdraw.vectorize import vectorize
+from canvasdraw.render import svg
+from canvasdraw.render.action_files import read_actions_file, write_drawing
+from canvasdraw.store.models import load_model
+from canvasdraw.vectorize.run import vectorize
 
 SIZE = 128
 EXAMPLES = ["face", "color_strokes", "floorplan", "boxes"]
@@ -31,9 +32,9 @@ def main():
         rasters.append(renderer.to_rgb(state))
         vectors.append(rgba[..., :3] * rgba[..., 3:] + (1 - rgba[..., 3:]))
         print(f"{name}: {len(rows)} {renderer_name} actions")
-    sheet = images.grid(rasters + vectors, columns=len(EXAMPLES), pad=6, fill=0.85)
-    write_atomic(out / "renderers.png", images.png_bytes(sheet))
-    write_atomic(out / "vectorize.png", images.png_bytes(vectorize_sheet(sorted(Path("examples/images").iterdir()))))
+    sheet = pictures.contact_sheet(rasters + vectors, columns=len(EXAMPLES), pad=6, fill=0.85)
+    write_atomic(out / "renderers.png", pictures.png_bytes(sheet))
+    write_atomic(out / "vectorize.png", pictures.png_bytes(vectorize_sheet(sorted(Path("examples/images").iterdir()))))
 
 
 def vectorize_sheet(inputs: list[Path], model: str = "mnist_4lstm", side: int = 128) -> np.ndarray:
@@ -51,7 +52,7 @@ def vectorize_sheet(inputs: list[Path], model: str = "mnist_4lstm", side: int = 
         for path, row in zip(inputs, rows):
             tiles += [tile(path), tile(Path(tmp) / f"{row['stem']}.png"), tile(Path(tmp) / f"{row['stem']}_overlay.png")]
             print(f"{path}: L2 {row['l2']:.4f}")
-    return images.grid(tiles, columns=3, pad=6, fill=0.85)
+    return pictures.contact_sheet(tiles, columns=3, pad=6, fill=0.85)
 
 
 if __name__ == "__main__":

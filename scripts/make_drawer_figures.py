@@ -10,19 +10,21 @@ import argparse
 import jax.numpy as jnp
 import numpy as np
 
-from canvasdraw import images
-from canvasdraw.datasets import load_images
-from canvasdraw.drawer_train import predict, restore_drawer
+from canvasdraw import pictures
+from canvasdraw.data.rollouts import render_states
+from canvasdraw.data.sources import load_images
 from canvasdraw.files import write_atomic
-from canvasdraw.rollouts import render_states
+from canvasdraw.metrics.drawer import drawer_actions
+from canvasdraw.store.models import restore_drawer
+
 
 def figure_rows(drawer, canvas, renderer, hints: np.ndarray) -> list[np.ndarray]:
     size = drawer.spec.size
-    actions, _ = predict(drawer, canvas, jnp.asarray(hints), jnp.asarray(renderer.blank(size)))
+    actions, _ = drawer_actions(drawer, canvas, jnp.asarray(hints), jnp.asarray(renderer.blank(size)))
     tiles = []
     for hint, acts in zip(hints, np.asarray(actions)):
         steps = render_states(renderer, acts, size)[1:]
-        tiles += [renderer.to_rgb(hint), renderer.to_rgb(steps[-1]), images.red_strokes(renderer, acts, size)]
+        tiles += [renderer.to_rgb(hint), renderer.to_rgb(steps[-1]), pictures.red_strokes(renderer, acts, size)]
         tiles += [renderer.to_rgb(s) for s in steps]
     return tiles
 
@@ -39,7 +41,7 @@ def main():
     data = load_images(args.data, drawer.spec.size, "test")
     hints = data.batch(np.arange(args.first, args.first + args.images))["hint"]
     tiles = figure_rows(drawer, canvas, renderer, hints)
-    write_atomic(args.output, images.png_bytes(images.grid(tiles, columns=3 + drawer.spec.steps, fill=0.75)))
+    write_atomic(args.output, pictures.png_bytes(pictures.contact_sheet(tiles, columns=3 + drawer.spec.steps, fill=0.75)))
     print(f"wrote {args.output}")
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from canvasdraw import images
-from canvasdraw.drawings import read_pages
-from canvasdraw.models import load_model
-from canvasdraw.sliding import slide
+from canvasdraw import pictures
+from canvasdraw.data.pages import read_pages
+from canvasdraw.store.models import load_model
+from canvasdraw.vectorize.sliding import slide
 
 
 def main():
@@ -33,7 +33,7 @@ def main():
     for index in map(int, args.pages.split(",")):
         ink = pages[index] / np.float32(255)
         strokes, state = slide(model.drawer, model.renderer, ink)
-        overlay = Image.open(io.BytesIO(images.overlay_png(ink, state[..., 0], 1))).convert("RGB")
+        overlay = Image.open(io.BytesIO(pictures.overlay_png(ink, state[..., 0], 1))).convert("RGB")
         tiles = [Image.fromarray(np.uint8(255 - 255 * x)).convert("RGB") for x in (ink, state[..., 0])] + [overlay]
         rows.append(np.concatenate([np.asarray(t.resize((args.side, args.side), Image.LANCZOS)) for t in tiles], 1))
         print(f"page {index}: {len(strokes)} windows, {strokes.actions.shape[0] * strokes.actions.shape[1]} strokes, "

@@ -18,7 +18,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from canvasdraw.datasets import load_images
+from canvasdraw.data.sources import load_images
 
 
 def main():

@@ -5,7 +5,7 @@
 `windows:DATA` starts each window from its target on random halves: a perfect neighbour. At
 vectorize time a window starts from what the drawer drew in the windows before it. This slides
 the model over every page of DATA (scripts/prepare_drawings.py) in raster order and keeps
---per-page random visited windows with the state they started from (canvasdraw.sliding.
+--per-page random visited windows with the state they started from (canvasdraw.vectorize.sliding.
 own_contexts), as OUT/train.npz and OUT/test.npz for the `arrays:OUT` source; fine-tune on them
 with configs/drawer_sliding.py's run book.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from canvasdraw.drawings import read_pages
-from canvasdraw.models import load_model
-from canvasdraw.sliding import own_contexts
+from canvasdraw.data.pages import read_pages
+from canvasdraw.store.models import load_model
+from canvasdraw.vectorize.sliding import own_contexts
 
 
 def main():

@@ -2,7 +2,7 @@
 
     python scripts/prepare_drawings.py --out data/drawings [--train 300] [--test 30] [--seed 0]
 
-OUT/train/NNNNN.png and OUT/test/NNNNN.png, black ink on white (canvasdraw.drawings: KanjiVG
+OUT/train/NNNNN.png and OUT/test/NNNNN.png, black ink on white (canvasdraw.data.pages: KanjiVG
 characters plus random curves; test pages use only held-out characters). Deterministic in --seed.
 Needs the optional kanjivg data: pip install 'canvasdraw[symbols]'. Train the sliding drawer on
 them with `--config.data=windows:OUT` and score it with scripts/reproduce_table2.py.
@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from canvasdraw.drawings import kanji_paths, page_svg, render_page
+from canvasdraw.data.pages import kanji_paths, page_svg, render_page
 
 
 def main():

@@ -8,9 +8,9 @@ test set, plus the per-image optimisation baseline (no drawer).
 
 Each drawer trains in RUNS/<variant> (resumed if interrupted; training time = the sum of
 train/elapsed_s over its processes), then its canvas is re-fitted on its own actions
-(canvasdraw.refit, --refit-steps canvas updates; 0 = skip) and it trains --after-refit more
+(canvasdraw.train.refit, --refit-steps canvas updates; 0 = skip) and it trains --after-refit more
 updates through it; it is scored on all 10,000 test images. The baseline
-optimises 4 random-start actions per image through the canvas with Adam (canvasdraw.optimize)
+optimises 4 random-start actions per image through the canvas with Adam (canvasdraw.nets.optimize)
 on the first --baseline-images test images and reports its time per image.
 """
 
@@ -22,13 +22,14 @@ from pathlib import Path
 import jax.numpy as jnp
 import numpy as np
 
-from canvasdraw.configs import load_config
-from canvasdraw.datasets import load_images
-from canvasdraw.drawer_train import render_all, train_and_evaluate
-from canvasdraw.frozen import load_canvas
-from canvasdraw.optimize import optimize_actions
-from canvasdraw.refit import PRIOR_FILE, refit_run
-from canvasdraw.registry import load_renderer
+from canvasdraw.data.sources import load_images
+from canvasdraw.nets.optimize import optimize_actions
+from canvasdraw.render.contract import render_batch
+from canvasdraw.render.registry import load_renderer
+from canvasdraw.store.canvases import load_canvas
+from canvasdraw.train.config_files import load_config
+from canvasdraw.train.drawer import train_and_evaluate
+from canvasdraw.train.refit import PRIOR_FILE, refit_run
 
 PAPER = {"4lstm": 0.0175, "4plain": 0.0198, "20lstm": 0.0080}
 CONFIG = Path(__file__).resolve().parent.parent / "configs" / "drawer_mnist.py"
@@ -62,7 +63,7 @@ def baseline(canvas_name: str, mnist: str, images: int, steps: int, strokes: int
         actions, _, after = optimize_actions(canvas, targets, start, init, steps=steps)
         actions = np.asarray(actions)
         seconds += time.perf_counter() - began
-        real.append(np.mean((render_all(renderer, actions, 64) - targets) ** 2, axis=(1, 2, 3)))
+        real.append(np.mean((render_batch(renderer, actions, 64) - targets) ** 2, axis=(1, 2, 3)))
         guess.append(np.asarray(after))
     return float(np.mean(np.concatenate(real))), float(np.mean(np.concatenate(guess))), seconds / images
 

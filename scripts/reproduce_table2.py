@@ -9,7 +9,7 @@ on its own contexts 10lstm_own and 10lstm_own2, and coarse_10lstm: the hierarchi
 coarse module, trained on windows:DATA@2; missing ones
 are left out; the run book is in the config's docstring). For each
 test page: real-render L2, strokes, seconds, and the seam ratio (L2 in 4-px strips on the window
-edges / L2 elsewhere; canvasdraw.sliding.seam_l2). Prints a Markdown table.
+edges / L2 elsewhere; canvasdraw.metrics.seams.seam_l2). Prints a Markdown table.
 """
 
 import argparse
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from canvasdraw.drawings import read_pages
-from canvasdraw.models import load_model
-from canvasdraw.sliding import hierarchical, slide
-from canvasdraw.window_strokes import seam_l2
+from canvasdraw.data.pages import read_pages
+from canvasdraw.metrics.seams import seam_l2
+from canvasdraw.store.models import load_model
+from canvasdraw.vectorize.sliding import hierarchical, slide
 
 ROWS = [  # (row, run, how, paper); first-stage runs compare with each other, 10lstm_own2 is shipped
     ("10 strokes/window, LSTM (first stage)", "10lstm", {}, 0.0530),

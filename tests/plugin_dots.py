@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from canvasdraw import ActionParam, Renderer
-from canvasdraw.raster import CoverageRaster
+from canvasdraw.render import ActionParam, CoverageRaster, Renderer
 
 
 class DotsRenderer(Renderer):
@@ -27,7 +26,7 @@ class DotsRenderer(Renderer):
         mask = self._raster.draw(size, lambda ctx: (ctx.arc(x, y, radius, 0, 2 * np.pi), ctx.fill()))
         return mask[..., None]
 
-    def to_svg(self, actions, size):
+    def to_svg(self, actions, size):  # the whole document, written by hand (svg_element also works)
         circles = "".join(f'<circle cx="{x:.3f}" cy="{y:.3f}" r="{r:.3f}" fill="#000000"/>'
                           for x, y, r in (self._disc(a, size) for a in np.asarray(actions)))
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '

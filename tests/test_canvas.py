@@ -11,13 +11,12 @@ import pytest
 from flax import nnx
 
 from canvasdraw import load_renderer
-from canvasdraw.canvas import make_canvas, next_state, spec_for
-from canvasdraw.canvas_config import canvas_config
-from canvasdraw.canvas_train import train_and_evaluate
-from canvasdraw.frozen import load_canvas
-from canvasdraw.cli import main
-from canvasdraw.renderer import UserError
-from canvasdraw.training import NonFiniteLossError
+from canvasdraw.cli.main import main
+from canvasdraw.errors import NonFiniteLossError, UserError
+from canvasdraw.nets.canvas import make_canvas, next_state, spec_for
+from canvasdraw.store.canvases import load_canvas
+from canvasdraw.train.canvas import train_and_evaluate
+from canvasdraw_configs.canvas import canvas_config
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -102,10 +101,11 @@ def test_non_finite_loss_stops_with_the_step(tmp_path):
         train_and_evaluate(config, str(tmp_path / "run"))
 
 
+@pytest.mark.slow
 def test_kill_during_training_leaves_a_checkpoint_to_resume(tmp_path):
     workdir = tmp_path / "run"
     cmd = [sys.executable, "-m", "canvasdraw", "train-canvas", "--config",
-           os.path.join(REPO, "configs", "canvas_bezier.py:smoke"), "--workdir", str(workdir),
+           os.path.join(REPO, "configs", "canvas.py:renderer=bezier,variant=smoke"), "--workdir", str(workdir),
            "--config.steps=100000", "--config.checkpoint_every=1000000", "--config.eval_every=1000000"]
     log = open(tmp_path / "train.log", "w")  # a file, not a pipe: a full pipe would block the run
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, text=True)
@@ -130,10 +130,10 @@ EIGHT_DEVICES = r"""
 import jax, numpy as np, optax
 from flax import nnx
 from canvasdraw import load_renderer
-from canvasdraw.canvas import make_canvas, spec_for
-from canvasdraw.canvas_train import train_step
-from canvasdraw.rollouts import RolloutSpec, render_transitions
-from canvasdraw.training import data_mesh, replicate, shard_batch
+from canvasdraw.nets.canvas import make_canvas, spec_for
+from canvasdraw.train.canvas import canvas_update
+from canvasdraw.data.rollouts import RolloutSpec, render_transitions
+from canvasdraw.train.loop import data_mesh, replicate, shard_batch
 assert jax.device_count() == 8
 r = load_renderer("bezier")
 batch = render_transitions(RolloutSpec(r, 16, seed=4), 0, 16)
@@ -147,7 +147,7 @@ def one_step(spec, mesh):
         assert len(data["state"].sharding.device_set) == 8
     else:
         data = jax.device_put(batch, jax.devices()[0])
-    train_step(model, opt, data)
+    canvas_update(model, opt, data)
     return jax.tree.map(np.asarray, nnx.state(model, nnx.Param))
 for form in ("action", "state"):
     spec = spec_for(r, 16, form=form, hidden=16, widths=(16, 8))
@@ -160,6 +160,7 @@ for form in ("action", "state"):
 """
 
 
+@pytest.mark.slow
 def test_sharded_step_on_8_devices_equals_single_device_step():
     env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=8", JAX_PLATFORMS="cpu")
     done = subprocess.run([sys.executable, "-c", EIGHT_DEVICES], cwd=REPO, env=env,
@@ -168,6 +169,7 @@ def test_sharded_step_on_8_devices_equals_single_device_step():
     assert done.stdout.count("max param difference") == 2
 
 
+@pytest.mark.slow
 def test_two_process_distributed_training_on_localhost(tmp_path):
     """`--distributed` with two JAX processes on this machine (docs/multihost.md): both finish,
     process 0 alone writes the logs, and both report the same held-out numbers."""
@@ -178,7 +180,7 @@ def test_two_process_distributed_training_on_localhost(tmp_path):
     logs = [open(tmp_path / f"p{i}.log", "w") for i in range(2)]
     procs = [subprocess.Popen(
         [sys.executable, "-m", "canvasdraw", "train-canvas", "--distributed", "--coordinator", f"localhost:{port}",
-         "--num-processes", "2", "--process-id", str(i), "--config", os.path.join(REPO, "configs", "canvas_bezier.py:smoke"),
+         "--num-processes", "2", "--process-id", str(i), "--config", os.path.join(REPO, "configs", "canvas.py:renderer=bezier,variant=smoke"),
          "--workdir", str(workdir)], cwd=REPO, stdout=logs[i], stderr=subprocess.STDOUT) for i in range(2)]
     for proc in procs:
         proc.wait(timeout=300)

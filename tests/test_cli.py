@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from canvasdraw import load_renderer, svg
-from canvasdraw.cli import main
+from canvasdraw import load_renderer
+from canvasdraw.cli.main import main
+from canvasdraw.render import svg
 
 STROKES = [[0.1, 0.2, 0.5, 0.9, 0.9, 0.2, 0.4], [0.2, 0.8, 0.5, 0.1, 0.8, 0.8, 0.2]]
 
@@ -68,6 +69,7 @@ def test_unreadable_actions_file(tmp_path, capsys):
     assert not (tmp_path / "o.png").exists()
 
 
+@pytest.mark.slow
 def test_cli_process_prints_no_traceback_for_user_errors(tmp_path):
     actions = _write(tmp_path / "a.json", json.dumps([[2.0] * 7]))
     done = subprocess.run([sys.executable, "-m", "canvasdraw", "render", actions, "--renderer", "bezier",

@@ -1,16 +1,14 @@
 """Image sources for drawers: MNIST IDX, folders of images, the optional KanjiVG symbols."""
 
-import os
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from canvasdraw.datasets import load_images, to_ink
-from canvasdraw.renderer import UserError
-from tests.test_drawer import write_idx
-
-MNIST = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist")
+from canvasdraw.data.ink import to_ink
+from canvasdraw.data.sources import load_images
+from canvasdraw.errors import UserError
+from tests.conftest import SHARED_MNIST, needs_shared_mnist, write_idx
 
 
 @pytest.mark.parametrize("name", ["train-images-idx3-ubyte.gz", "train-images-idx3-ubyte"])
@@ -39,9 +37,9 @@ def test_bad_mnist_files_give_clear_errors(tmp_path):
         load_images("kanjivg:many", 32)
 
 
-@pytest.mark.skipif(not os.path.isdir(MNIST), reason="the shared MNIST files are not next to this checkout")
+@needs_shared_mnist
 def test_real_mnist_test_split_is_mnist64():
-    data = load_images(f"mnist:{MNIST}", 64, "test")
+    data = load_images(f"mnist:{SHARED_MNIST}", 64, "test")
     assert data.hints.shape == (10_000, 64, 64, 1)
     assert 0.05 < data.hints.mean() / 255 < 0.2  # white digits on black
 

@@ -1,6 +1,5 @@
 """The drawer: shapes, the action penalty, gradients only into the drawer, and a smoke run."""
 
-import gzip
 import json
 import os
 
@@ -11,36 +10,19 @@ import pytest
 from flax import nnx
 
 from canvasdraw import load_renderer
-from canvasdraw.canvas import make_canvas, spec_for
-from canvasdraw.cli import main
-from canvasdraw.drawer import Drawer, DrawerSpec, action_penalty, draw
-from canvasdraw.drawer_config import drawer_config
-from canvasdraw.drawer_train import train_and_evaluate, train_step
-from canvasdraw.frozen import export_canvas, freeze
-from canvasdraw.renderer import UserError
-
-
-def write_idx(path, images):
-    """A uint8 IDX3 file (gzipped if the name ends in .gz), as MNIST ships them."""
-    header = b"\0\0\x08\x03" + b"".join(int(n).to_bytes(4, "big") for n in images.shape)
-    data = header + images.astype(np.uint8).tobytes()
-    (gzip.open if str(path).endswith(".gz") else open)(path, "wb").write(data)
-
-
-def fake_mnist(folder, train=64, test=16):
-    """Blurry random blobs, 28×28, in MNIST's file layout."""
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(0)
-    for stem, n in (("train", train), ("t10k", test)):
-        yy, xx = np.mgrid[:28, :28]
-        centres = rng.uniform(8, 20, (n, 2))
-        blobs = np.exp(-((xx - centres[:, :1, None]) ** 2 + (yy - centres[:, 1:, None]) ** 2) / 18)
-        write_idx(folder / f"{stem}-images-idx3-ubyte.gz", blobs * 255)
-    return folder
-
-
-def small_canvas(size=16):
-    return make_canvas(spec_for(load_renderer("bezier"), size, hidden=16), nnx.Rngs(0))
+from canvasdraw.cli.main import main
+from canvasdraw.data.sources import load_images
+from canvasdraw.errors import UserError
+from canvasdraw.metrics.drawer import drawer_actions
+from canvasdraw.nets.drawer import Drawer, DrawerSpec, unroll
+from canvasdraw.nets.frozen import freeze
+from canvasdraw.nets.losses import action_penalty
+from canvasdraw.store.canvases import export_canvas
+from canvasdraw.store.models import restore_drawer
+from canvasdraw.train.drawer import drawer_update, train_and_evaluate
+from canvasdraw.vectorize.real_renderer import draw_with_renderer
+from canvasdraw_configs.drawer import drawer_config
+from tests.conftest import fake_mnist, small_canvas
 
 
 @pytest.mark.parametrize("variant, steps", [("lstm", 1), ("lstm", 3), ("plain", 2)])
@@ -48,7 +30,7 @@ def test_draw_shapes(variant, steps):
     spec = DrawerSpec(16, 1, 1, 7, steps, variant, patch=4, widths=(8, 8), hidden=16)
     drawer = Drawer(spec, rngs=nnx.Rngs(0))
     hints = jnp.zeros((5, 16, 16, 1))
-    actions, states = draw(drawer, freeze(small_canvas()), hints, jnp.zeros((16, 16, 1)))
+    actions, states = unroll(drawer, freeze(small_canvas()), hints, jnp.zeros((16, 16, 1)))
     assert actions.shape == (5, steps, 7) and states.shape == (5, steps, 16, 16, 1)
     # The head's bias starts at 0.5, so first actions sit near the centre of [0, 1].
     assert abs(float(actions[:, 0].mean()) - 0.5) < 0.2
@@ -71,13 +53,13 @@ def test_a_training_step_changes_the_drawer_and_leaves_the_canvas_bit_identical(
     drawer_before = jax.tree.map(np.array, nnx.state(drawer, nnx.Param))
     optimizer = nnx.Optimizer(drawer, optax.adam(1e-3), wrt=nnx.Param)
     batch = {"hint": jnp.ones((4, 16, 16, 1)) * 0.3, "target": jnp.ones((4, 16, 16, 1)) * 0.3}
-    train_step(drawer, optimizer, canvas, batch, jnp.zeros((16, 16, 1)))
+    drawer_update(drawer, optimizer, canvas, batch, jnp.zeros((16, 16, 1)))
     assert all(np.array_equal(a, b) for a, b in zip(jax.tree.leaves(before), jax.tree.leaves(canvas.params)))
     after = jax.tree.leaves(nnx.state(drawer, nnx.Param))
     assert sum(not np.array_equal(a, b) for a, b in zip(jax.tree.leaves(drawer_before), after)) == len(after)
 
     def loss(canvas):  # the gradient with respect to the canvas is exactly zero
-        _, states = draw(drawer, canvas, batch["hint"], jnp.zeros((16, 16, 1)))
+        _, states = unroll(drawer, canvas, batch["hint"], jnp.zeros((16, 16, 1)))
         return jnp.mean((states[:, -1] - batch["target"]) ** 2)
     assert all(float(jnp.abs(g).max()) == 0 for g in jax.tree.leaves(jax.grad(loss)(canvas)))
 
@@ -94,7 +76,14 @@ def test_smoke_training_lowers_the_loss_and_scores_the_real_render(tmp_path, cap
     result = train_and_evaluate(config, str(tmp_path / "run"))
     losses = [m["train/loss"] for m in _metrics(tmp_path / "run") if "train/loss" in m]
     assert losses[-1] < losses[0]
-    assert result["images"] == 16 and 0 < result["real_l2"] < 1 and 0 < result["canvas_l2"] < 1
+    # real_l2 is the real renderer's drawing of the drawer's clipped actions vs the targets.
+    drawer, canvas, renderer = restore_drawer(tmp_path / "run")
+    hints = load_images(config.data, 16, "test").batch(np.arange(16))["hint"]
+    actions, drawn = drawer_actions(drawer, canvas, hints, jnp.zeros((16, 16, 1)))
+    real = np.stack([renderer.render(a, 16) for a in np.asarray(actions)])
+    assert result["images"] == 16
+    assert result["real_l2"] == pytest.approx(float(np.mean((real - hints) ** 2)), rel=1e-5)
+    assert result["canvas_l2"] == pytest.approx(float(np.mean((np.asarray(drawn) - hints) ** 2)), rel=1e-5)
     assert any(p.endswith(".png") for p in os.listdir(tmp_path / "run" / "images"))
     # The run folder keeps its canvas, so it can be scored later from the command line.
     assert main(["eval-drawer", "--workdir", str(tmp_path / "run"), "--data", config.data, "--limit", "8"]) == 0
@@ -117,9 +106,6 @@ def test_drawer_refuses_a_canvas_of_another_size(tmp_path):
 
 
 def test_drawing_with_the_real_renderer_in_the_loop():
-    from canvasdraw.drawer import draw_with_renderer
-    from canvasdraw.drawer_train import predict
-
     renderer = load_renderer("bezier")
     drawer = Drawer(DrawerSpec(16, 1, 1, 7, 3, "lstm", patch=4, widths=(8, 8), hidden=16), rngs=nnx.Rngs(0))
     hints = jax.random.uniform(jax.random.key(1), (4, 16, 16, 1))
@@ -128,13 +114,13 @@ def test_drawing_with_the_real_renderer_in_the_loop():
     assert actions.min() >= 0 and actions.max() <= 1
     for acts, state in zip(actions, states):
         assert np.array_equal(state, renderer.render(acts, 16))
-    through_canvas, _ = predict(drawer, freeze(small_canvas()), hints, jnp.zeros((16, 16, 1)))
+    through_canvas, _ = drawer_actions(drawer, freeze(small_canvas()), hints, jnp.zeros((16, 16, 1)))
     # The first action sees the same blank state either way; later ones see different states.
     np.testing.assert_allclose(actions[:, 0], through_canvas[:, 0], atol=1e-6)
 
 
 def test_a_drawer_run_can_start_from_another_drawer_with_other_steps(tmp_path):
-    from canvasdraw.drawer_train import build, restore_drawer, start_from
+    from canvasdraw.train.drawer import drawer_setup, start_from
 
     export_canvas(small_canvas(), tmp_path / "canvas.msgpack")
     config = drawer_config(f"mnist:{fake_mnist(tmp_path / 'mnist')}", str(tmp_path / "canvas.msgpack"), "smoke")
@@ -149,13 +135,13 @@ def test_a_drawer_run_can_start_from_another_drawer_with_other_steps(tmp_path):
         np.testing.assert_array_equal(a, b)
     assert json.load(open(tmp_path / "long" / "run.json"))["init_from"] == str(tmp_path / "short")
     config.drawer.hidden = 16
-    _, _, spec, _ = build(config)
+    _, _, spec, _ = drawer_setup(config)
     with pytest.raises(UserError, match="does not match this one"):
         start_from(Drawer(spec, rngs=nnx.Rngs(0)), str(tmp_path / "short"), canvas)
 
 
 def test_the_pyramid_loss_sees_a_near_miss_that_pixel_l2_does_not():
-    from canvasdraw.drawer_train import pyramid_l2
+    from canvasdraw.nets.losses import pyramid_l2
 
     line = jnp.zeros((1, 16, 16, 1)).at[:, :, 4].set(1.0)
     near, far = jnp.roll(line, 2, axis=2), jnp.roll(line, 9, axis=2)
@@ -169,8 +155,8 @@ def test_the_pyramid_loss_sees_a_near_miss_that_pixel_l2_does_not():
 
 
 def test_shifted_batches_move_hint_and_target_together_and_resume_exactly():
-    from canvasdraw.datasets import ImageSet
-    from canvasdraw.drawer_train import image_batches
+    from canvasdraw.data.sources import ImageSet
+    from canvasdraw.train.drawer import image_batches
 
     hints = np.zeros((10, 16, 16, 1), np.uint8)
     hints[:, 6:10, 6:10] = np.arange(10, 20, dtype=np.uint8)[:, None, None, None]  # a 4×4 blob, 4 px from every edge

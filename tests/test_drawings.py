@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from canvasdraw.datasets import load_images
-from canvasdraw.drawings import MIN_INK, cut_windows, page_svg, read_pages, render_page
-from canvasdraw.renderer import UserError
+from canvasdraw.data.ink import MIN_INK
+from canvasdraw.data.pages import cut_windows, page_svg, read_pages, render_page
+from canvasdraw.data.sources import load_images
+from canvasdraw.errors import UserError
 
 SQUARE = ["M 10 10 L 99 10 L 99 99 L 10 99 Z", "M 20 50 Q 55 0 90 50"]  # two "strokes" in KanjiVG's box
 

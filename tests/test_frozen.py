@@ -9,11 +9,12 @@ import pytest
 from flax import nnx
 
 from canvasdraw import load_renderer
-from canvasdraw.canvas import make_canvas, spec_for
-from canvasdraw.canvas_train import evaluate
-from canvasdraw.cli import main
-from canvasdraw.frozen import SHIPPED, export_canvas, freeze, load_canvas, shipped_canvases
-from canvasdraw.renderer import UserError
+from canvasdraw.cli.main import main
+from canvasdraw.errors import UserError
+from canvasdraw.metrics.canvas import canvas_fidelity
+from canvasdraw.nets.canvas import make_canvas, spec_for
+from canvasdraw.nets.frozen import freeze
+from canvasdraw.store.canvases import SHIPPED, export_canvas, load_canvas, shipped_canvases
 
 
 class ToyDrawer(nnx.Module):
@@ -98,7 +99,7 @@ def test_shipped_canvases_load_without_a_workdir_and_are_small():
 def test_shipped_bezier_canvas_is_faithful(capsys):
     """A small held-out check of the shipped weights against the real renderer (full numbers:
     docs/results.md), through the library and the command line."""
-    result = evaluate(load_canvas("bezier"), load_renderer("bezier"), episodes=16)
+    result = canvas_fidelity(load_canvas("bezier"), load_renderer("bezier"), episodes=16)
     assert result["single_mse"] < 0.002 and result["seq10_mse"] < 0.012 and result["black_mse"] > 0.1
     assert main(["eval-canvas", "--workdir", "bezier", "--episodes", "4"]) == 0
     assert "| seq10_mse |" in capsys.readouterr().out

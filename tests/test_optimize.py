@@ -5,8 +5,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from canvasdraw import load_renderer
-from canvasdraw.frozen import load_canvas
-from canvasdraw.optimize import optimize_actions
+from canvasdraw.nets.optimize import optimize_actions
+from canvasdraw.store.canvases import load_canvas
 
 
 def test_optimising_actions_lowers_the_real_render_error():

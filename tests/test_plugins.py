@@ -3,15 +3,16 @@
 import json
 
 import numpy as np
+from PIL import Image
 
 from canvasdraw import load_renderer
-from canvasdraw.cli import main
-from canvasdraw.rollouts import RolloutSpec, batches, render_transitions, transitions
-from canvasdraw.testing import check_renderer
+from canvasdraw.cli.main import main
+from canvasdraw.data.rollouts import RolloutSpec, batches, render_transitions, transitions
+from canvasdraw.render.testing import check_renderer
 
 
 def test_plugin_passes_conformance(dots_plugin):
-    assert check_renderer(load_renderer(dots_plugin))[64] >= 0.97
+    check_renderer(load_renderer(dots_plugin))  # raises AssertionError naming the failed check
 
 
 def test_plugin_is_listed(dots_plugin, capsys):
@@ -24,7 +25,7 @@ def test_plugin_runs_through_rollouts_in_worker_processes(dots_plugin):
     got = transitions(next(batches(spec, episodes_per_batch=2, num_batches=1, workers=1)))
     expected = render_transitions(spec, 0, 8)
     assert np.array_equal(got["next_state"], expected["next_state"])
-    assert got["next_state"].sum() > 0
+    assert got["next_state"][0].max() == 1.0  # the first dot is drawn in full
 
 
 def test_plugin_renders_through_the_cli(dots_plugin, tmp_path):
@@ -33,4 +34,5 @@ def test_plugin_renders_through_the_cli(dots_plugin, tmp_path):
     assert main(["render", str(tmp_path / "a.json"), "--renderer", "dots", "--size", "32",
                  "--png", str(png), "--svg", str(tmp_path / "d.svg")]) == 0
     assert "<circle" in (tmp_path / "d.svg").read_text()
-    assert png.stat().st_size > 0
+    pixels = np.asarray(Image.open(png))
+    assert pixels.shape == (32, 32) and pixels[16, 16] == 255 and pixels[0, 0] == 0  # a white dot in the middle

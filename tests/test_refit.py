@@ -1,18 +1,21 @@
 """Re-fitting a drawer run's canvas on the drawer's own actions."""
 
-import numpy as np
 import jax
+import numpy as np
 from flax import nnx
 
-from canvasdraw.cli import main
-from canvasdraw.datasets import load_images
-from canvasdraw.drawer import Drawer, DrawerSpec
-from canvasdraw.drawer_config import drawer_config
-from canvasdraw.drawer_train import CANVAS_FILE, evaluate, restore_drawer, train_and_evaluate
-from canvasdraw.frozen import export_canvas, freeze, load_canvas
-from canvasdraw.refit import PRIOR_FILE, drawer_transitions, refit_canvas
-from canvasdraw.registry import load_renderer
-from tests.test_drawer import fake_mnist, small_canvas
+from canvasdraw.cli.main import main
+from canvasdraw.data.sources import load_images
+from canvasdraw.metrics.drawer import drawer_l2
+from canvasdraw.nets.drawer import Drawer, DrawerSpec
+from canvasdraw.nets.frozen import freeze
+from canvasdraw.render.registry import load_renderer
+from canvasdraw.store.canvases import export_canvas, load_canvas
+from canvasdraw.store.models import CANVAS_FILE, restore_drawer
+from canvasdraw.train.drawer import train_and_evaluate
+from canvasdraw.train.refit import PRIOR_FILE, drawer_transitions, refit_canvas
+from canvasdraw_configs.drawer import drawer_config
+from tests.conftest import fake_mnist, small_canvas
 
 
 def _same_params(a, b):
@@ -54,8 +57,8 @@ def test_refit_canvas_learns_keeps_the_prior_and_training_goes_on_through_it(tmp
     drawer, canvas, renderer = restore_drawer(run)
     assert _same_params(canvas, refitted)
     data = load_images(config.data, 16, "test")
-    assert result["canvas_l2"] == evaluate(drawer, refitted, renderer, data)["canvas_l2"]
-    assert result["canvas_l2"] != evaluate(drawer, first, renderer, data)["canvas_l2"]
+    assert result["canvas_l2"] == drawer_l2(drawer, refitted, renderer, data)["canvas_l2"]
+    assert result["canvas_l2"] != drawer_l2(drawer, first, renderer, data)["canvas_l2"]
     assert main(["refit-canvas", "--workdir", str(tmp_path / "nothing"), "--data", config.data]) == 2
 
 

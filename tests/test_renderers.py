@@ -1,18 +1,19 @@
 import numpy as np
 import pytest
 
-from canvasdraw import load_renderer, registry
-from canvasdraw.color import BLACK_LAB, lab_to_rgb
-from canvasdraw.renderer import ActionError, UserError, validate_actions
-from canvasdraw.testing import check_renderer
+from canvasdraw import load_renderer
+from canvasdraw.errors import UserError
+from canvasdraw.render import registry
+from canvasdraw.render.color import BLACK_LAB, lab_to_rgb
+from canvasdraw.render.contract import ActionError, validate_actions
+from canvasdraw.render.testing import check_renderer
 
 BUILT_IN = ["bezier", "bezier_soft", "bezier_color", "rectangles", "prisms"]
 
 
 @pytest.mark.parametrize("name", BUILT_IN)
 def test_built_in_renderers_conform(name):
-    ious = check_renderer(load_renderer(name), sizes=(16, 37, 64, 256))
-    assert all(iou >= 0.97 for iou in ious.values()), ious
+    check_renderer(load_renderer(name), sizes=(16, 37, 64, 256))  # raises naming the failed check
 
 
 def test_built_ins_are_registered_through_the_entry_point_group():
@@ -20,17 +21,7 @@ def test_built_ins_are_registered_through_the_entry_point_group():
     assert set(BUILT_IN) <= set(found)
     for name in BUILT_IN:
         assert found[name].dist.name == "canvasdraw"
-        assert found[name].value.startswith("renderers.")
-
-
-def test_conformance_kit_catches_a_broken_renderer():
-    class Impure(type(load_renderer("bezier"))):
-        def step(self, state, action):
-            state[0, 0, 0] = 1.0  # modifies its input
-            return super().step(state, action)
-
-    with pytest.raises(AssertionError, match="modified its inputs"):
-        check_renderer(Impure(), sizes=(16,))
+        assert found[name].value.startswith("canvasdraw_renderers.")
 
 
 def test_bezier_straight_stroke_covers_its_line_only():

@@ -5,8 +5,8 @@ import pytest
 from PIL import Image
 
 from canvasdraw import load_renderer
-from canvasdraw.rollout_files import write_rollouts
-from canvasdraw.rollouts import RolloutSpec, batches, episode_actions, render_transitions, transitions
+from canvasdraw.data.rollout_files import write_rollouts
+from canvasdraw.data.rollouts import RolloutSpec, batches, episode_actions, render_transitions, transitions
 
 
 def _transition_from_scratch(spec, i):

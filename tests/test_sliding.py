@@ -9,10 +9,13 @@ import pytest
 from flax import nnx
 
 from canvasdraw import load_renderer
-from canvasdraw.drawer import Drawer, DrawerSpec, draw_with_renderer
-from canvasdraw.sliding import MIN_INK, grid, hierarchical, own_contexts, slide, visit_order, waves
-from canvasdraw.svg import rasterize
-from canvasdraw.window_strokes import Strokes, render_strokes, strokes_svg
+from canvasdraw.data.ink import MIN_INK
+from canvasdraw.nets.drawer import Drawer, DrawerSpec
+from canvasdraw.render.svg import rasterize
+from canvasdraw.vectorize.real_renderer import draw_with_renderer
+from canvasdraw.vectorize.sliding import hierarchical, own_contexts, slide, visit_order, waves, window_grid
+from canvasdraw.vectorize.window_strokes import Strokes, render_strokes, strokes_svg
+from tests.conftest import needs_kanjivg
 
 RENDERER = load_renderer("bezier_soft")
 
@@ -35,7 +38,7 @@ def scribble(height, width, seed=0):
     ((512, 512), 64, 32, 225, (512, 512)), ((512, 512), 64, 64, 64, (512, 512)),
     ((100, 70), 64, 32, 6, (128, 96)), ((20, 30), 64, 32, 1, (64, 64))])
 def test_the_window_grid_covers_the_picture(shape, window, stride, count, padded):
-    corners, covered = grid(*shape, window, stride)
+    corners, covered = window_grid(*shape, window, stride)
     assert len(corners) == count and covered == padded
     assert corners[0].tolist() == [0, 0] and (corners + window).max(axis=0).tolist() == list(padded)
 
@@ -46,7 +49,7 @@ def overlapping(a, b, window):
 
 @pytest.mark.parametrize("order", ["raster", "flood-fill"])
 def test_waves_hold_non_overlapping_windows_after_every_earlier_overlapping_one(order):
-    corners, _ = grid(512, 512, 64, 32)
+    corners, _ = window_grid(512, 512, 64, 32)
     ink = np.random.default_rng(1).random(len(corners)) * 0.1
     visit = visit_order(corners, 32, ink, order)
     assert sorted(visit) == [k for k in range(len(corners)) if ink[k] >= MIN_INK]
@@ -61,7 +64,7 @@ def test_waves_hold_non_overlapping_windows_after_every_earlier_overlapping_one(
             assert wave_of[first] < wave_of[later]
     if order == "raster":
         assert len(waves(corners, 64, 32, list(range(225)))) == 43  # window (i, j) goes in wave 2i + j
-        tiles, _ = grid(512, 512, 64, 64)
+        tiles, _ = window_grid(512, 512, 64, 64)
         assert len(waves(tiles, 64, 64, list(range(64)))) == 1  # no overlap: one batch
     else:  # breadth-first from the inkiest window: every later window touches an earlier one
         assert ink[visit[0]] == ink[visit].max()
@@ -76,7 +79,7 @@ def test_a_batched_visit_equals_visiting_the_windows_one_by_one(drawer):
     assert strokes.actions.shape == (len(strokes), 3, RENDERER.action_dim) and state.shape == (40, 56, 1)
     assert 12 < len(strokes) <= 24 and np.all(strokes.sides == 16)  # 4 × 6 windows, most inked
     # One window at a time, in the visit order, on a padded copy of the picture.
-    corners, (h, w) = grid(40, 56, 16, 8)
+    corners, (h, w) = window_grid(40, 56, 16, 8)
     padded = np.zeros((h, w), np.float32)
     padded[:40, :56] = ink
     reference = RENDERER.blank(max(h, w))[:h, :w].copy()
@@ -172,27 +175,19 @@ def test_a_fixed_action_component_cannot_change(drawer):
 
 def held_out_pages(count):
     """The first `count` test pages of `scripts/prepare_drawings.py --seed 0`, as ink in [0, 1]."""
-    from canvasdraw.datasets import ink_of
-    from canvasdraw.drawings import kanji_paths, page_svg, render_page
     from PIL import Image
+
+    from canvasdraw.data.ink import ink_of
+    from canvasdraw.data.pages import kanji_paths, page_svg, render_page
 
     characters, rng = kanji_paths("test"), np.random.default_rng([0, 1])
     return [ink_of(Image.fromarray(render_page(page_svg(rng, characters)))) / np.float32(255) for _ in range(count)]
 
 
-def kanjivg_installed():
-    from importlib import metadata
-
-    try:
-        return metadata.distribution("kanjivg") is not None
-    except metadata.PackageNotFoundError:
-        return False
-
-
-@pytest.mark.skipif(not kanjivg_installed(), reason="the kanjivg data (canvasdraw[symbols], in [test]) is missing")
+@needs_kanjivg
 def test_the_shipped_sliding_drawer_leaves_no_grid_artefacts_on_held_out_pages():
-    from canvasdraw.models import load_model
-    from canvasdraw.window_strokes import seam_l2
+    from canvasdraw.metrics.seams import seam_l2
+    from canvasdraw.store.models import load_model
 
     model = load_model("sliding_10lstm")
     ratios = []
@@ -205,7 +200,7 @@ def test_the_shipped_sliding_drawer_leaves_no_grid_artefacts_on_held_out_pages()
 
 
 def test_the_seam_metric_picks_out_errors_on_window_edges():
-    from canvasdraw.window_strokes import seam_l2
+    from canvasdraw.metrics.seams import seam_l2
 
     target = np.zeros((128, 128), np.float32)
     uniform = np.full_like(target, 0.1)

@@ -2,7 +2,6 @@
 shipped bezier_soft canvas."""
 
 import json
-import os
 import struct
 import zlib
 from pathlib import Path
@@ -12,16 +11,15 @@ import pytest
 from flax import serialization
 from PIL import Image, ImageDraw
 
-from canvasdraw import svg
-from canvasdraw.cli import main
-from canvasdraw.datasets import load_images, to_ink
-from canvasdraw.drawer_config import drawer_config
-from canvasdraw.drawer_train import train_and_evaluate
-from canvasdraw.models import load_model
-from canvasdraw.vectorize import draw
-from tests.test_datasets import MNIST
-from tests.test_drawer import fake_mnist
-from tests.test_sliding import kanjivg_installed
+from canvasdraw.cli.main import main
+from canvasdraw.data.ink import to_ink
+from canvasdraw.data.sources import load_images
+from canvasdraw.render import svg
+from canvasdraw.store.models import load_model
+from canvasdraw.train.drawer import train_and_evaluate
+from canvasdraw.vectorize.single import draw_inks
+from canvasdraw_configs.drawer import drawer_config
+from tests.conftest import SHARED_MNIST, fake_mnist, needs_kanjivg, needs_shared_mnist
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +74,8 @@ def test_each_output_is_written_and_consistent(model_file, tmp_path, capsys):
         width, height = record["input_size"]
         assert f'width="{width}" height="{height}"' in document and document.count("<g ") == 2
         assert f'{width} {height}"' in document.split("viewBox=")[1].split(">")[0]
-        assert (out / f"{stem}_overlay.png").stat().st_size > 0
+        with Image.open(out / f"{stem}_overlay.png") as overlay:  # red strokes over the faded input, 2× S
+            assert overlay.size == (2 * record["size"],) * 2 and overlay.mode == "RGB"
     # The square input's SVG, rasterised by Cairo, covers the same ink as the re-render.
     ink = svg.rasterize((out / "square.svg").read_text(), 64)[..., 3]
     rendered = np.asarray(Image.open(out / "square.png").convert("L")) / 255
@@ -120,8 +119,8 @@ def test_refine_lowers_the_l2(model_file, tmp_path):
     model = load_model(str(model_file))
     inks = np.stack([to_ink(Image.open(stroke_image(tmp_path / f"{i}.png", (64 + 8 * i, 64))), 64) for i in range(4)])
     targets = inks / 255
-    plain, plain_drawn = draw(model, inks, refine=0, batch_size=8)
-    refined, refined_drawn = draw(model, inks, refine=40, batch_size=8)
+    plain, plain_drawn = draw_inks(model, inks, refine=0, batch_size=8)
+    refined, refined_drawn = draw_inks(model, inks, refine=40, batch_size=8)
     for actions, drawn in ((plain, plain_drawn), (refined, refined_drawn)):  # real re-renders of the actions
         assert np.array_equal(drawn, np.stack([model.renderer.render(a, 64) for a in actions]))
     real = [np.mean((drawn[..., 0] - targets) ** 2) for drawn in (plain_drawn, refined_drawn)]
@@ -151,6 +150,7 @@ def test_models_lists_shipped_models_and_user_runs(model_file, capsys):
     assert "| run | " in table and "| bezier_soft | 64 | 2 | lstm | mnist:" in table
 
 
+@pytest.mark.slow
 def test_demo_quick_runs_every_stage_and_ends_with_a_gallery(tmp_path, capsys):
     assert main(["demo", "-o", str(tmp_path / "demo"), "--quick"]) == 0
     out = capsys.readouterr().out
@@ -177,26 +177,27 @@ def test_the_table1_drawers_ship_for_mnist_and_symbols_with_4_and_20_steps():
     assert load_model("sliding_10lstm").facts["slides"]
 
 
-@pytest.mark.skipif(not kanjivg_installed(), reason="the kanjivg data (canvasdraw[symbols], in [test]) is missing")
+@needs_kanjivg
 def test_the_20_step_symbol_drawer_beats_the_4_step_one_on_held_out_symbols():
     inks = load_images("kanjivg:8", 64, "test").hints[:96, ..., 0]
     target = inks.astype(np.float32)[..., None] / 255
-    scores = {steps: np.mean((draw(load_model(f"symbols_{steps}lstm"), inks)[1] - target) ** 2) for steps in (4, 20)}
+    scores = {steps: np.mean((draw_inks(load_model(f"symbols_{steps}lstm"), inks)[1] - target) ** 2) for steps in (4, 20)}
     assert scores[20] < scores[4] - 0.003 and scores[4] < np.mean(target ** 2), scores
 
 
-@pytest.mark.skipif(not os.path.isdir(MNIST), reason="the shared MNIST files are not next to this checkout")
+@needs_shared_mnist
 @pytest.mark.parametrize("name, bound", [("mnist_4lstm", 0.0075), ("mnist_20lstm", 0.0044)])
 def test_the_shipped_mnist_models_keep_their_mnist64_scores(name, bound):
     """The first 512 MNIST-64 test digits (full numbers: docs/results.md)."""
     model = load_model(name)
-    inks = load_images(f"mnist:{MNIST}", 64, "test").hints[:512, ..., 0]
-    _, rendered = draw(model, inks)
+    inks = load_images(f"mnist:{SHARED_MNIST}", 64, "test").hints[:512, ..., 0]
+    _, rendered = draw_inks(model, inks)
     assert np.mean((rendered[..., 0] - inks / 255) ** 2) < bound
 
 
+@pytest.mark.slow
 def test_large_jobs_write_through_worker_processes_with_the_same_files(model_file, tmp_path, monkeypatch):
-    from canvasdraw import vectorize as vectorize_module
+    from canvasdraw.vectorize import run as vectorize_module
 
     inputs = tmp_path / "in"
     inputs.mkdir()

@@ -1,0 +1,108 @@
+"""The `canvasdraw` commands for using models: vectorize, demo, models, export-model."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+DEFAULT_MODEL = "mnist_4lstm"
+
+
+def _cmd_vectorize(args) -> int:
+    from canvasdraw.store.models import load_model
+    from canvasdraw.vectorize.report import write_report
+    from canvasdraw.vectorize.run import Options, vectorize
+
+    model = load_model(args.workdir or args.model)
+    coarse_name = args.coarse_model or model.facts.get("coarse")
+    coarse = load_model(coarse_name) if args.drawer == "hierarchical" and coarse_name else None
+    options = Options(args.refine, args.invert, args.batch_size, args.drawer, args.overlap, args.order, coarse)
+    rows, errors = vectorize(args.inputs, args.output, model, options)
+    for line in errors:
+        print(f"canvasdraw vectorize: error: {line}", file=sys.stderr)
+    if rows:
+        mean = sum(r["l2"] for r in rows) / len(rows)
+        print(f"vectorized {len(rows)} images with {model.name} into {args.output} (mean L2 {mean:.4f})")
+    if args.report:
+        print(f"gallery: {write_report(Path(args.output), rows, model.name, errors)}")
+    return 1 if errors else 0
+
+
+def _cmd_demo(args) -> int:
+    import time
+
+    from canvasdraw.cli.demo import run_demo
+
+    began = time.perf_counter()
+    gallery = run_demo(args.output, args.quick)
+    print(f"demo done in {(time.perf_counter() - began) / 60:.1f} min; gallery: {gallery}")
+    return 0
+
+
+def _cmd_models(args) -> int:
+    from canvasdraw.store.models import describe_models
+
+    print("| name | where | renderer | size | steps | variant | data | held-out real L2 |\n|---|---|---|---|---|---|---|---|")
+    for m in describe_models(Path(args.runs)):
+        l2 = f"{m['real_l2']:.4f} ({m['eval_images']} images)" if "real_l2" in m else "—"
+        print(f"| {m['name']} | {m['where']} | {m['renderer']} | {m['size']} | {m['steps']} | {m['variant']} | "
+              f"{m['data']} | {l2} |")
+    return 0
+
+
+def _cmd_export_model(args) -> int:
+    from canvasdraw.store.models import export_model
+
+    size = export_model(args.workdir, args.output, args.name, args.data, args.half, args.coarse, args.slides)
+    print(f"wrote {args.output} ({size / 1e6:.2f} MB)")
+    return 0
+
+
+def add_commands(commands) -> None:
+    """Adds this module's commands to the `canvasdraw` subcommand parsers."""
+    p = commands.add_parser("vectorize", help="turn images into drawing actions: SVG, re-render, overlay, JSON")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="image files and/or folders of images")
+    p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder (created if missing)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--model", default=DEFAULT_MODEL, help=f"shipped model or model file (default {DEFAULT_MODEL}; "
+                       "see `canvasdraw models`)")
+    which.add_argument("--workdir", help="a drawer run folder instead of a shipped model")
+    p.add_argument("--refine", type=int, default=0, metavar="K",
+                   help="K Adam steps on the actions through the canvas after the drawer (default 0)")
+    polarity = p.add_mutually_exclusive_group()
+    polarity.add_argument("--invert", action="store_true", default=None,
+                          help="the input is dark ink on light paper (default: detected from the border)")
+    polarity.add_argument("--no-invert", dest="invert", action="store_false",
+                          help="the input is light ink on a dark background")
+    p.add_argument("--drawer", choices=("auto", "single", "sliding", "hierarchical"), default="auto",
+                   help="draw large pictures window by window at their own size (sliding, hierarchical) or "
+                        "as one S×S picture (single); auto: sliding for models trained on windows:DIR")
+    p.add_argument("--no-overlap", dest="overlap", action="store_false",
+                   help="sliding windows side by side instead of at half-window stride")
+    p.add_argument("--order", choices=("raster", "flood-fill"), default="raster", help="sliding window order")
+    p.add_argument("--coarse-model", help="the hierarchical drawer's coarse module (default: the one named by the "
+                   "model, else the model itself)")
+    p.add_argument("--batch-size", type=int, default=256, help="images per jitted call (default 256)")
+    p.add_argument("--report", action="store_true", help="also write OUTDIR/index.html, a gallery of the results")
+    p.set_defaults(run=_cmd_vectorize)
+
+    p = commands.add_parser("demo", help="train a tiny canvas and drawer from nothing and vectorize a few "
+                            "held-out images (a few minutes on a CPU; resumes if interrupted)")
+    p.add_argument("-o", "--output", default="canvasdraw-demo", help="folder for everything (default ./canvasdraw-demo)")
+    p.add_argument("--quick", action="store_true", help="a few updates only: checks an install in seconds")
+    p.set_defaults(run=_cmd_demo)
+
+    p = commands.add_parser("models", help="list the shipped drawer models and the drawer runs under --runs")
+    p.add_argument("--runs", default="runs", help="folder searched for drawer run folders (default ./runs)")
+    p.set_defaults(run=_cmd_models)
+
+    p = commands.add_parser("export-model", help="write a drawer run as one model file for vectorize --model")
+    p.add_argument("--workdir", required=True, help="drawer run folder")
+    p.add_argument("-o", "--output", required=True, help="model file to write (.msgpack)")
+    p.add_argument("--name", help="the model's name (default: the run folder's name)")
+    p.add_argument("--data", help="training data as `models` shows it (default: the run's data source)")
+    p.add_argument("--half", action="store_true", help="store parameters as float16 (half the file size)")
+    p.add_argument("--coarse", help="the model `vectorize --drawer hierarchical` takes as its coarse module")
+    p.add_argument("--slides", action="store_true", help="a drawer of windows: vectorize slides it over large "
+                   "pictures by default (automatic for runs trained on windows:DIR)")
+    p.set_defaults(run=_cmd_export_model)

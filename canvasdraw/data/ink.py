@@ -1,0 +1,53 @@
+"""Any picture -> ink: (H, W) uint8 with 255 = ink, the one rule every image source and
+`vectorize` use to read a user's picture."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
+MIN_INK = 0.02  # a window with fewer inked (> half ink) pixels than this fraction counts as empty
+
+
+def ink_of(image: Image.Image, invert: bool | None = None) -> np.ndarray:
+    """Any Pillow image -> (H, W) uint8 with 255 = ink, at its own size.
+
+    Rules: 16-bit and palette images are converted to 8-bit grey; an alpha channel is composited
+    on white; ink polarity is detected from the border (a bright border means dark ink on light
+    paper, which is inverted) unless `invert` forces it; the paper's level (the border's median,
+    e.g. off-white or grey paper) becomes 0 ink and the rest is stretched to 0..255.
+    """
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        image = Image.fromarray((np.asarray(image, np.float64) / 257).clip(0, 255).astype(np.uint8))
+    image = image.convert("RGBA")
+    paper = Image.new("RGBA", image.size, "white")
+    grey = np.asarray(Image.alpha_composite(paper, image).convert("L"))
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    if invert is None:
+        invert = np.median(border) > 127
+    ink = 255 - grey if invert else grey
+    paper = np.median(255 - border if invert else border)  # tinted paper: its level becomes 0 ink
+    if 0 < paper < 128:
+        ink = np.clip((ink.astype(np.float32) - paper) * (255 / (255 - paper)), 0, 255).round().astype(np.uint8)
+    return ink
+
+
+def square_ink(ink: np.ndarray, size: int) -> np.ndarray:
+    """(H, W) uint8 ink -> (S, S): padded with blank paper to a centred square, resized bilinearly."""
+    h, w = ink.shape
+    side = max(h, w)
+    square = np.zeros((side, side), np.uint8)
+    square[(side - h) // 2:(side - h) // 2 + h, (side - w) // 2:(side - w) // 2 + w] = ink
+    return np.asarray(Image.fromarray(square).resize((size, size), Image.BILINEAR))
+
+
+def to_ink(image: Image.Image, size: int, invert: bool | None = None) -> np.ndarray:
+    """Any Pillow image -> (S, S) uint8 with 255 = ink: `ink_of`, then `square_ink`."""
+    return square_ink(ink_of(image, invert), size)
+
+
+def split_items(items: list, split: str) -> list:
+    """The held-out rule of every file-based source: every 10th item (in sorted order) is `test`,
+    the rest `train`."""
+    return [x for i, x in enumerate(items) if (i % 10 == 9) == (split == "test")]

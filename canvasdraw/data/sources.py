@@ -1,0 +1,192 @@
+"""Image datasets for drawers: (hint X, target X') pairs at the model size, 1 = ink.
+
+Sources (`load_images(source, size, split)`):
+
+* `mnist:DIR` — the IDX files `{train,t10k}-images-idx3-ubyte[.gz]` in DIR. Each 28×28 digit is
+  resized to S×S with Pillow's bilinear filter as 8-bit, then divided by 255 (digits are
+  already white ink on black). At S = 64 the test split is the **MNIST-64** benchmark.
+* `folder:DIR` — every PNG/JPEG/BMP/TIFF/WebP under DIR (sorted); see `ink.to_ink` for the rules.
+  Split: every 10th file (sorted order) is `test`, the rest `train`.
+* `strokes:N` — synthetic: N training images (N/10 test, at least 16) of 1–3 random
+  `bezier_soft` strokes (thickness ≥ 0.2, softness ≤ 0.5, so each one shows) drawn by the real
+  renderer (seed 0 for train, 1 for test). Needs no
+  files; `canvasdraw demo` trains on it.
+* `kanjivg` or `kanjivg:N` — the KanjiVG stroke SVGs (11,662 characters; with `:N` only those
+  of at most N strokes, e.g. 2,097 for N = 8) from the optional `kanjivg` package (`pip install
+  'canvasdraw[symbols]'`), an Omniglot-like symbol set: drawn black on white by CairoSVG at S×S
+  with the data's own pen (3/109 of the box), then inverted (the grey stroke-order numbers are
+  removed first). Split as for folders.
+* `windows:DIR` — S×S windows cut from the large line drawings in DIR/train and DIR/test, each
+  with a start state (ink already drawn by neighbouring windows), for the sliding drawer; see
+  canvasdraw.data.pages. `windows:DIR@K`: from the drawings shrunk K× (the hierarchical drawer's
+  coarse module sees its windows at half resolution: K = 2).
+* `arrays:DIR` — ready-made pairs in DIR/train.npz and DIR/test.npz: uint8 arrays `hints`
+  (M, S, S[, Ct]), optionally `targets` and `starts` (M, S, S[, C]), 255 = ink, already at the
+  model size (e.g. windows that start from the sliding drawer's own drawing:
+  scripts/prepare_contexts.py).
+
+Images are kept as uint8 (N, S, S, 1) and become float32 in [0, 1] per batch. Recreation uses
+X' = X (`ImageSet.targets` is None); translation tasks give their own targets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import io
+from pathlib import Path
+
+import cairosvg
+import numpy as np
+from PIL import Image
+from tqdm import tqdm
+
+from canvasdraw.data.ink import IMAGE_SUFFIXES, split_items, to_ink
+from canvasdraw.data.kanjivg import kanji_svgs
+from canvasdraw.data.pages import cut_windows, read_pages
+from canvasdraw.errors import UserError
+from canvasdraw.render.registry import load_renderer
+
+
+@dataclasses.dataclass
+class ImageSet:
+    """hints (N, S, S, Ct) uint8, 255 = ink; targets the same shape as the drawing, or None
+    when the target is the hint (recreation); starts (N, S, S, C) the state drawing begins from,
+    or None for the renderer's blank."""
+
+    name: str
+    hints: np.ndarray
+    targets: np.ndarray | None = None
+    starts: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.hints)
+
+    def batch(self, indices) -> dict[str, np.ndarray]:
+        """{"hint": (B, S, S, Ct), "target": (B, S, S, C')[, "start": (B, S, S, C)]} float32 in [0, 1]."""
+        hint = self.hints[indices].astype(np.float32) / 255
+        target = hint if self.targets is None else self.targets[indices].astype(np.float32) / 255
+        if self.starts is None:
+            return {"hint": hint, "target": target}
+        return {"hint": hint, "target": target, "start": self.starts[indices].astype(np.float32) / 255}
+
+
+def shifted(batch: dict[str, np.ndarray], rng: np.random.Generator, limit: int) -> dict[str, np.ndarray]:
+    """Augmentation: every image of item b in a batch (hint, target, start; (B, S, S, C)) moved by
+    the same random whole-pixel offset in [-limit, limit]² drawn per item; the border pixels fill
+    what moves in."""
+    count, size = len(batch["hint"]), batch["hint"].shape[1]
+    offsets = rng.integers(-limit, limit + 1, size=(count, 2))
+    rows = np.clip(np.arange(size) - offsets[:, :1], 0, size - 1)[:, :, None]  # (B, S, 1)
+    cols = np.clip(np.arange(size) - offsets[:, 1:], 0, size - 1)[:, None, :]  # (B, 1, S)
+    items = np.arange(count)[:, None, None]
+    return {key: images[items, rows, cols] for key, images in batch.items()}
+
+
+def _read_idx(path: Path) -> np.ndarray:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    if len(data) < 4 or data[:2] != b"\0\0" or data[2] != 8:
+        raise UserError(f"{path} is not an unsigned-byte IDX file")
+    dims = data[3]
+    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims))
+    body = np.frombuffer(data, np.uint8, offset=4 + 4 * dims)
+    if body.size != int(np.prod(shape)):
+        raise UserError(f"{path} is truncated: header says {shape}, found {body.size} bytes")
+    return body.reshape(shape)
+
+
+def _mnist(folder: Path, size: int, split: str) -> np.ndarray:
+    stem = {"train": "train", "test": "t10k"}[split]
+    candidates = [folder / f"{stem}-images-idx3-ubyte{ext}" for ext in (".gz", "")]
+    found = next((p for p in candidates if p.exists()), None)
+    if found is None:
+        raise UserError(f"no {candidates[0].name} (or unzipped) in {folder}")
+    digits = _read_idx(found)
+    return np.stack([np.asarray(Image.fromarray(d).resize((size, size), Image.BILINEAR)) for d in digits])
+
+
+def _folder(folder: Path, size: int, split: str) -> np.ndarray:
+    if not folder.is_dir():
+        raise UserError(f"{folder} is not a folder")
+    files = split_items(sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES), split)
+    if not files:
+        raise UserError(f"no {split} images in {folder} (looked for {', '.join(sorted(IMAGE_SUFFIXES))})")
+    out = []
+    for path in files:
+        try:
+            with Image.open(path) as image:
+                out.append(to_ink(image, size))
+        except (OSError, ValueError) as err:
+            raise UserError(f"cannot read image {path}: {err}") from None
+    return np.stack(out)
+
+
+def _kanjivg(size: int, split: str, max_strokes: str) -> np.ndarray:
+    if max_strokes and (not max_strokes.isdigit() or int(max_strokes) < 1):
+        raise UserError(f"kanjivg:N needs a positive number of strokes, got {max_strokes!r}")
+    out = []
+    chosen = kanji_svgs(split, int(max_strokes) if max_strokes else None)
+    for text in tqdm(chosen, desc=f"rendering KanjiVG ({split})", unit="symbol", leave=False):
+        png = cairosvg.svg2png(bytestring=text.encode(), output_width=size, output_height=size,
+                               background_color="white")
+        with Image.open(io.BytesIO(png)) as image:
+            out.append(to_ink(image, size, invert=True))
+    return np.stack(out)
+
+
+def _strokes(size: int, split: str, count: str) -> np.ndarray:
+    if not count.isdigit() or int(count) < 1:
+        raise UserError(f"strokes:N needs a positive number of images, got {count!r}")
+    renderer = load_renderer("bezier_soft")
+    rng = np.random.default_rng(0 if split == "train" else 1)
+    count = int(count) if split == "train" else max(int(count) // 10, 16)
+    out = np.empty((count, size, size), np.uint8)
+    for i in range(count):
+        actions = rng.random((rng.integers(1, 4), renderer.action_dim), dtype=np.float32)
+        actions[:, 6:] = [0.2, 0] + actions[:, 6:] * [0.8, 0.5]  # visible: thickness >= 0.2, softness <= 0.5
+        out[i] = np.round(renderer.render(actions, size)[..., 0] * 255)
+    return out
+
+
+def _arrays(folder: Path, size: int, split: str, source: str) -> ImageSet:
+    path = folder / f"{split}.npz"
+    if not path.is_file():
+        raise UserError(f"{path} does not exist (arrays:DIR reads DIR/train.npz and DIR/test.npz)")
+    with np.load(path) as arrays:
+        fields = {k: arrays[k] for k in ("hints", "targets", "starts") if k in arrays}
+    if "hints" not in fields:
+        raise UserError(f"{path} has no array named hints")
+    for name, array in fields.items():
+        if array.dtype != np.uint8 or array.ndim not in (3, 4) or array.shape[1:3] != (size, size):
+            raise UserError(f"{path}: {name} must be uint8 (M, {size}, {size}[, C]), got {array.dtype} {array.shape}")
+        fields[name] = array[..., None] if array.ndim == 3 else array
+    return ImageSet(f"{source} ({split})", **fields)
+
+
+def load_images(source: str, size: int, split: str = "train") -> ImageSet:
+    """An ImageSet from `mnist:DIR`, `folder:DIR`, `strokes:N`, `kanjivg`, `windows:DIR` or
+    `arrays:DIR` (module docstring); split is `train` or `test`."""
+    if split not in ("train", "test"):
+        raise UserError(f"split must be train or test, got {split!r}")
+    kind, _, where = source.partition(":")
+    if kind == "mnist":
+        hints = _mnist(Path(where), size, split)
+    elif kind == "folder":
+        hints = _folder(Path(where), size, split)
+    elif kind == "strokes":
+        hints = _strokes(size, split, where)
+    elif kind == "kanjivg":
+        hints = _kanjivg(size, split, where)
+    elif kind == "windows":
+        folder, _, shrink = where.partition("@")
+        pages = read_pages(Path(folder), split, int(shrink) if shrink.isdigit() else 1)
+        hints, starts = cut_windows(pages, size, seed=0 if split == "train" else 1)
+        return ImageSet(f"{source} ({split})", hints[..., None], starts=starts[..., None])
+    elif kind == "arrays":
+        return _arrays(Path(where), size, split, source)
+    else:
+        raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR, strokes:N, kanjivg[:N], "
+                        "windows:DIR or arrays:DIR")
+    return ImageSet(f"{source} ({split})", hints[..., None])

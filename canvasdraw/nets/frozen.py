@@ -1,0 +1,53 @@
+"""Frozen canvases: what the drawer trains through.
+
+A `FrozenCanvas` is a JAX pytree (architecture static, parameters as leaves) rather than an
+`nnx.Module`: it holds no `nnx.Param`, so an `nnx.Optimizer(drawer, ..., wrt=nnx.Param)` cannot
+see it, and its call stops gradients at the parameters, so even a gradient taken with respect to
+it is zero. Pass it to jitted functions as an argument. canvasdraw.store reads and writes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+from flax import nnx, struct
+
+from canvasdraw.nets.canvas import CanvasSpec, next_state
+
+
+@struct.dataclass
+class FrozenCanvas:
+    """A trained canvas whose parameters no optimiser can change.
+
+    canvas(states (B,S,S,C), actions (B,D)) -> predicted next states (B,S,S,C) in [0, 1].
+    """
+
+    spec: CanvasSpec = struct.field(pytree_node=False)
+    graphdef: Any = struct.field(pytree_node=False)
+    params: Any
+
+    def module(self) -> nnx.Module:
+        return nnx.merge(self.graphdef, jax.lax.stop_gradient(self.params))
+
+    def __call__(self, states, actions):
+        return next_state(self.spec, states, self.module()(states, actions))
+
+
+def freeze(model: nnx.Module) -> FrozenCanvas:
+    graphdef, params = nnx.split(model, nnx.Param)
+    return FrozenCanvas(model.spec, graphdef, params)
+
+
+def canvas_rollout(canvas: FrozenCanvas, start, actions):
+    """Composites action sequences (B, K, D) through the canvas from `start` ((S, S, C) or
+    (B, S, S, C)), feeding it its own predictions; returns the K states (B, K, S, S, C)."""
+    state = jnp.broadcast_to(start, (actions.shape[0],) + start.shape[-3:])
+
+    def step(state, action):
+        state = canvas(state, action)
+        return state, state
+
+    _, states = jax.lax.scan(step, state, jnp.swapaxes(actions, 0, 1))
+    return jnp.swapaxes(states, 0, 1)

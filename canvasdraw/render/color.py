@@ -1,0 +1,71 @@
+"""CIELAB colour for the colour renderers.
+
+States of colour renderers hold *normalised* LAB, each channel in [0, 1]:
+L* = 100·l, a* = 255·a − 128, b* = 255·b − 128 (D65 white). Black is (0, 0.502, 0.502).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from canvasdraw.render.contract import ActionParam
+
+_D65 = np.array([0.95047, 1.0, 1.08883], np.float32)
+_XYZ_TO_RGB = np.array(
+    [[3.2404542, -1.5371385, -0.4985314],
+     [-0.9692660, 1.8760108, 0.0415560],
+     [0.0556434, -0.2040259, 1.0572252]], np.float32)
+
+BLACK_LAB = np.array([0.0, 128 / 255, 128 / 255], np.float32)
+
+LAB_SPEC = (
+    ActionParam("L", "LAB lightness L*/100"),
+    ActionParam("a", "LAB (a*+128)/255"),
+    ActionParam("b", "LAB (b*+128)/255"),
+)
+
+
+def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
+    """Normalised LAB (..., 3) in [0, 1] -> sRGB (..., 3) float32 in [0, 1] (clipped to gamut)."""
+    lab = np.asarray(lab, np.float32)
+    big_l, a, b = lab[..., 0] * 100, lab[..., 1] * 255 - 128, lab[..., 2] * 255 - 128
+    fy = (big_l + 16) / 116
+    f = np.stack([fy + a / 500, fy, fy - b / 200], axis=-1)
+    xyz = np.where(f > 6 / 29, f**3, 3 * (6 / 29) ** 2 * (f - 4 / 29)) * _D65
+    linear = np.clip(xyz @ _XYZ_TO_RGB.T, 0, 1)
+    srgb = np.where(linear <= 0.0031308, 12.92 * linear, 1.055 * linear ** (1 / 2.4) - 0.055)
+    return np.clip(srgb, 0, 1).astype(np.float32)
+
+
+def lab_to_hex(lab: np.ndarray) -> str:
+    """One normalised LAB colour (3,) -> '#rrggbb'."""
+    r, g, b = np.round(lab_to_rgb(lab) * 255).astype(int)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+class LabRenderer:
+    """Mixin for colour renderers with `over` compositing on a normalised-LAB state.
+
+    Provides the black LAB blank, `to_rgb`, and `lab_layer` to turn a coverage mask plus colour
+    into the (S, S, 4) LAB + alpha layer that `composite("over", ...)` expects.
+    Use as ``class MyRenderer(LabRenderer, Renderer)``.
+    """
+
+    channels = 3
+    composite = "over"
+
+    def blank(self, size: int) -> np.ndarray:
+        state = super().blank(size)
+        state[...] = BLACK_LAB
+        return state
+
+    def to_rgb(self, state: np.ndarray) -> np.ndarray:
+        return lab_to_rgb(state)
+
+    @staticmethod
+    def lab_layer(coverage: np.ndarray, lab: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+        """coverage (S, S) in [0, 1], lab (3,), alpha in [0, 1] -> (S, S, 4) float32 layer."""
+        layer = np.empty(coverage.shape + (4,), np.float32)
+        layer[..., :3] = lab
+        layer[..., 3] = coverage * np.float32(alpha)
+        return layer

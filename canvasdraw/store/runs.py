@@ -1,0 +1,151 @@
+"""A training run's folder ("workdir"): Orbax checkpoints, the run's facts, checked on resume,
+and its JSONL + TensorBoard metrics. It holds:
+    run.json          facts a checkpoint is only valid with (renderer name/version/actions,
+                      size, architecture); a resumed run must match them exactly
+    checkpoints/      Orbax steps, items "model" (nnx params) and "opt" (optimizer state)
+    metrics.jsonl     one JSON object per logged step
+    tb/               TensorBoard event files
+    images/           pictures logged during training
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import jax
+import numpy as np
+import orbax.checkpoint as ocp
+from flax import nnx
+from tensorboardX import SummaryWriter
+
+from canvasdraw import pictures
+from canvasdraw.errors import UserError
+from canvasdraw.files import write_atomic
+
+
+def _flat(facts: dict, prefix: str = "") -> dict:
+    out = {}
+    for key, value in facts.items():
+        out.update(_flat(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}": value})
+    return out
+
+
+def _describe_mismatch(saved: dict, wanted: dict) -> str:
+    saved, wanted = _flat(saved), _flat(wanted)
+    keys = sorted(k for k in set(saved) | set(wanted) if saved.get(k) != wanted.get(k))
+    return "; ".join(f"{k}: checkpoint has {saved.get(k)!r}, this run wants {wanted.get(k)!r}"
+                     for k in keys)
+
+
+def _read_facts(facts_file: Path) -> dict:
+    try:
+        return json.loads(facts_file.read_text())
+    except (OSError, json.JSONDecodeError) as err:
+        raise UserError(f"{facts_file} is unreadable or corrupt: {err}") from None
+
+
+class RunFolder:
+    """A training run's folder: checkpoints, run facts and metric logs (see module docstring)."""
+
+    def __init__(self, path: str | Path, facts: dict, keep: int = 2):
+        self.path = Path(path)
+        facts = json.loads(json.dumps(facts))  # tuples -> lists, as they read back from disk
+        facts_file = self.path / "run.json"
+        # The processes of a multi-process run all open the folder; one of them may be creating it.
+        for _ in range(20):  # its window is mkdir .. rename of run.json: microseconds
+            if facts_file.exists() or not self.path.exists() or not any(self.path.iterdir()):
+                break
+            time.sleep(0.1)
+        if facts_file.exists():
+            saved = _read_facts(facts_file)
+            if saved != facts:
+                raise UserError(f"{self.path} holds a different run ({_describe_mismatch(saved, facts)})")
+        elif self.path.exists() and any(self.path.iterdir()):
+            raise UserError(f"{self.path} is not empty and has no run.json: not a canvasdraw workdir")
+        else:
+            self.path.mkdir(parents=True, exist_ok=True)
+            write_atomic(facts_file, json.dumps(facts, indent=2) + "\n")  # never seen half-written
+        self.facts = facts
+        self.manager = ocp.CheckpointManager(
+            self.path.resolve() / "checkpoints", item_names=("model", "opt"),
+            options=ocp.CheckpointManagerOptions(max_to_keep=keep, enable_async_checkpointing=False))
+        self._tb = None
+
+    @classmethod
+    def existing(cls, path: str | Path, kind: str) -> "RunFolder":
+        """The folder of an earlier run of `kind` ("canvas", "drawer"), opened with its own
+        facts for loading; a clear error if it is not one."""
+        facts_file = Path(path) / "run.json"
+        if not facts_file.exists():
+            raise UserError(f"{path} is not a {kind} workdir (no run.json)")
+        facts = _read_facts(facts_file)
+        if facts.get("kind") != kind:
+            raise UserError(f"{path} holds a {facts.get('kind')} run, not a {kind}")
+        return cls(path, facts)
+
+    def load_latest(self, model: nnx.Module) -> None:
+        """Loads the latest checkpoint into `model` and closes the folder."""
+        if self.restore(model) is None:
+            raise UserError(f"{self.path} has no checkpoint yet")
+        self.close()
+
+    def latest_step(self) -> int | None:
+        return self.manager.latest_step()
+
+    def save(self, step: int, model: nnx.Module, optimizer: nnx.Optimizer | None = None) -> None:
+        items = {"model": ocp.args.StandardSave(nnx.state(model, nnx.Param))}
+        if optimizer is not None:
+            items["opt"] = ocp.args.StandardSave(nnx.state(optimizer, nnx.optimizer.OptState))
+        self.manager.save(step, args=ocp.args.Composite(**items), force=True)
+        self.manager.wait_until_finished()
+
+    def restore(self, model: nnx.Module, optimizer: nnx.Optimizer | None = None,
+                step: int | None = None) -> int | None:
+        """Loads the latest (or given) checkpoint into model (and optimizer, if given); returns
+        its step, or None when the folder has no checkpoint yet."""
+        step = self.latest_step() if step is None else step
+        if step is None:
+            return None
+        targets = {"model": nnx.state(model, nnx.Param)}
+        if optimizer is not None:
+            targets["opt"] = nnx.state(optimizer, nnx.optimizer.OptState)
+        items = {name: ocp.args.StandardRestore(jax.tree.map(ocp.utils.to_shape_dtype_struct, target))
+                 for name, target in targets.items()}
+        try:
+            restored = self.manager.restore(step, args=ocp.args.Composite(**items))
+        except Exception as err:  # noqa: BLE001 - any Orbax failure means a corrupt checkpoint
+            raise UserError(f"checkpoint {step} in {self.path} cannot be read: "
+                            f"{str(err).splitlines()[0]}") from None
+        nnx.update(model, restored["model"])
+        if optimizer is not None:
+            nnx.update(optimizer, restored["opt"])
+        return step
+
+    def log(self, step: int, metrics: dict) -> None:
+        """Appends metrics to metrics.jsonl and TensorBoard (process 0 only)."""
+        if jax.process_index() != 0:
+            return
+        row = {"step": step, **{k: float(v) for k, v in metrics.items()}}
+        with open(self.path / "metrics.jsonl", "a") as f:
+            f.write(json.dumps(row) + "\n")
+        if self._tb is None:
+            self._tb = SummaryWriter(str(self.path / "tb"))
+        for name, value in metrics.items():
+            self._tb.add_scalar(name, float(value), step)
+        self._tb.flush()
+
+    def image(self, step: int, name: str, rgb: np.ndarray) -> None:
+        """Writes an (H, W, 3) float picture as <name>-<step>.png and to TensorBoard."""
+        if jax.process_index() != 0:
+            return
+        (self.path / "images").mkdir(exist_ok=True)
+        (self.path / "images" / f"{name}-{step:07d}.png").write_bytes(pictures.png_bytes(rgb))
+        if self._tb is not None:
+            self._tb.add_image(name, np.clip(rgb, 0, 1), step, dataformats="HWC")
+
+    def close(self) -> None:
+        self.manager.close()
+        if self._tb is not None:
+            self._tb.close()

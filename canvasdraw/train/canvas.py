@@ -1,0 +1,80 @@
+"""Training and evaluating a canvas network on rollouts of the real renderer.
+
+`train_and_evaluate(config, workdir)` streams rollouts (training seed `config.seed`), takes one
+jitted data-parallel step per batch, checkpoints and logs to the run folder, resumes from it
+automatically, and ends with `metrics.canvas.canvas_fidelity` on a held-out rollout set whose
+seed (EVAL_SEED) no training run may use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import jax.numpy as jnp
+import optax
+from flax import nnx
+
+from canvasdraw.data.rollouts import RolloutSpec, transitions
+from canvasdraw.errors import UserError
+from canvasdraw.metrics.canvas import EVAL_SEED, canvas_fidelity, canvas_sheet
+from canvasdraw.nets.canvas import make_canvas, next_state, spec_for
+from canvasdraw.nets.frozen import freeze
+from canvasdraw.nets.losses import bce
+from canvasdraw.render.registry import load_renderer
+from canvasdraw.store.runs import RunFolder
+from canvasdraw.train.loop import data_mesh, fit, host_rollouts, learning_rate, replicate, shard_batch
+
+
+@nnx.jit
+def canvas_update(model: nnx.Module, optimizer: nnx.Optimizer, batch):
+    """One Adam step on the BCE of the composited next state; returns (bce, mse)."""
+    def loss_fn(model):
+        pred = next_state(model.spec, batch["state"], model(batch["state"], batch["action"]))
+        return bce(pred, batch["next_state"]), jnp.mean((pred - batch["next_state"]) ** 2)
+
+    (loss, mse), grads = nnx.value_and_grad(loss_fn, has_aux=True)(model)
+    optimizer.update(model, grads)
+    return loss, mse
+
+
+def canvas_setup(config) -> tuple:
+    """(renderer, CanvasSpec, run facts) for a canvas config."""
+    renderer = load_renderer(config.renderer)
+    spec = spec_for(renderer, config.size, **dict(config.canvas))
+    return renderer, spec, {"kind": "canvas", "canvas": dataclasses.asdict(spec)}
+
+
+def train_and_evaluate(config, workdir) -> dict:
+    """Trains the canvas described by `config` in `workdir`, resuming if it holds a checkpoint.
+
+    Returns the held-out evaluation of the final canvas (`canvas_fidelity`).
+    """
+    if config.seed == EVAL_SEED:
+        raise UserError(f"seed {EVAL_SEED} is reserved for the held-out evaluation set")
+    if config.batch_size % config.episode_length:
+        raise UserError("batch_size must be a multiple of episode_length")
+    renderer, spec, facts = canvas_setup(config)
+    run = RunFolder(workdir, facts)
+    model = make_canvas(spec, nnx.Rngs(config.seed))
+    optimizer = nnx.Optimizer(model, optax.adam(learning_rate(config)), wrt=nnx.Param)
+    step = run.restore(model, optimizer) or 0
+    mesh = data_mesh()
+    nnx.update(model, replicate(mesh, nnx.state(model)))
+    nnx.update(optimizer, replicate(mesh, nnx.state(optimizer)))
+    stream = host_rollouts(RolloutSpec(renderer, spec.size, config.seed, config.episode_length),
+                           config.batch_size // config.episode_length, max(config.steps - step, 0),
+                           start_batch=step, workers=config.workers)
+
+    def train_on(batch):
+        bce_loss, mse = canvas_update(model, optimizer, shard_batch(mesh, transitions(batch)))
+        return {"bce": bce_loss, "mse": mse}
+
+    def evaluate_now(step):
+        canvas = freeze(model)
+        run.log(step, {f"eval/{k}": v for k, v in canvas_fidelity(canvas, renderer, config.eval_episodes).items()})
+        run.image(step, "real_canvas_diff", canvas_sheet(canvas, renderer))
+
+    fit(run, model, optimizer, stream, train_on, evaluate_now, config, step, f"canvas {spec.renderer}")
+    result = canvas_fidelity(freeze(model), renderer, config.eval_episodes)
+    run.close()
+    return result

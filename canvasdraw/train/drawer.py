@@ -1,0 +1,133 @@
+"""Training and evaluating a drawer through a frozen canvas (paper §3.3).
+
+`train_and_evaluate(config, workdir)` loads the canvas (a shipped name, a canvas workdir or a
+weights file; its renderer name and version are recorded and checked on resume; a run goes on
+through the copy kept in its folder, possibly re-fitted by canvasdraw.train.refit), samples image
+batches with Grain, takes one jitted data-parallel step per batch — N drawer steps unrolled
+with `lax.scan` through the canvas, loss = pixel L2 of the last state vs the target plus the
+action penalty (plus, with `pyramid` > 0, the L2 of 2×2-pooled images at that many scales) —
+and ends with `metrics.drawer.drawer_l2` (the real renderer's re-render) on the held-out split.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+import grain
+import jax
+import jax.numpy as jnp
+import optax
+from flax import nnx
+
+from canvasdraw.data.sources import ImageSet, load_images, shifted
+from canvasdraw.errors import UserError
+from canvasdraw.metrics.drawer import drawer_l2, drawer_sheet
+from canvasdraw.nets.drawer import Drawer, DrawerSpec, unroll
+from canvasdraw.nets.frozen import FrozenCanvas
+from canvasdraw.nets.losses import action_penalty, pyramid_l2
+from canvasdraw.render.registry import load_renderer
+from canvasdraw.store.canvases import export_canvas, load_canvas
+from canvasdraw.store.models import CANVAS_FILE, load_model
+from canvasdraw.store.runs import RunFolder
+from canvasdraw.train.loop import data_mesh, fit, learning_rate, replicate, shard_batch
+
+
+@functools.partial(nnx.jit, static_argnames="pyramid")
+def drawer_update(drawer: Drawer, optimizer: nnx.Optimizer, canvas: FrozenCanvas, batch, blank, pyramid: int = 0):
+    """One Adam step of the drawer through the frozen canvas; returns (loss, pixel L2, penalty)."""
+    def loss_fn(drawer):
+        actions, states = unroll(drawer, canvas, batch["hint"], batch.get("start", blank))
+        l2 = jnp.mean((states[:, -1] - batch["target"]) ** 2)
+        penalty = action_penalty(actions)
+        return l2 + pyramid_l2(states[:, -1], batch["target"], pyramid) + penalty, (l2, penalty)
+
+    (loss, (l2, penalty)), grads = nnx.value_and_grad(loss_fn, has_aux=True)(drawer)
+    optimizer.update(drawer, grads)
+    return loss, l2, penalty
+
+
+def image_batches(data: ImageSet, batch_size: int, seed: int, start_step: int, num_steps: int, shift: int = 0):
+    """Shuffled batches (reshuffled every epoch) number start_step .. start_step + num_steps - 1
+    of a deterministic stream: batch k is a pure function of (seed, k), so resuming is exact.
+    shift > 0 moves each item by a random offset of up to that many pixels (`sources.shifted`)."""
+    per_host = batch_size // jax.process_count()
+    offset = jax.process_index() * per_host
+    dataset = (grain.MapDataset.range(len(data)).shuffle(seed=seed).repeat()
+               .batch(batch_size, drop_remainder=True).map(lambda idx: data.batch(idx[offset:offset + per_host])))
+    if shift:
+        dataset = dataset.random_map(functools.partial(shifted, limit=shift), seed=seed)
+    dataset = dataset[start_step:start_step + num_steps]
+    return iter(dataset.to_iter_dataset(grain.ReadOptions(num_threads=1, prefetch_buffer_size=2)))
+
+
+def drawer_setup(config):
+    """(renderer, canvas, DrawerSpec, run facts) for a drawer config."""
+    canvas = load_canvas(config.canvas)
+    cs = canvas.spec
+    renderer = load_renderer(cs.renderer)
+    if config.size != cs.size:
+        raise UserError(f"drawer size {config.size} differs from the canvas's {cs.size}")
+    spec = DrawerSpec(size=cs.size, hint_channels=1, state_channels=cs.channels, action_dim=cs.action_dim,
+                      steps=config.steps_per_image, **dict(config.drawer))
+    facts = {"kind": "drawer", "data": config.data, "drawer": dataclasses.asdict(spec),
+             "canvas": {"renderer": cs.renderer, "renderer_version": cs.renderer_version,
+                        "action_names": list(cs.action_names), "size": cs.size}}
+    if config.init_from:
+        facts["init_from"] = config.init_from
+    return renderer, canvas, spec, facts
+
+
+def start_from(drawer: Drawer, source: str, canvas: FrozenCanvas):
+    """Copies the parameters of drawer model `source` into `drawer` (curriculum: a 4-step drawer
+    starts a 20-step one). The architecture and the canvas's renderer must match; N and the fixed
+    action components may differ."""
+    model = load_model(source)
+    theirs, ours = model.drawer.spec, drawer.spec
+    if (dataclasses.replace(theirs, steps=ours.steps, fixed=ours.fixed) != ours
+            or model.canvas.spec.renderer != canvas.spec.renderer):
+        raise UserError(f"init_from {source}: its drawer ({theirs}, renderer {model.canvas.spec.renderer}) does not "
+                        f"match this one ({ours}, renderer {canvas.spec.renderer}) apart from the steps and fixed actions")
+    nnx.update(drawer, nnx.state(model.drawer, nnx.Param))
+
+
+def train_and_evaluate(config, workdir) -> dict:
+    """Trains the drawer of `config` in `workdir`, resuming if it holds a checkpoint; returns the
+    held-out evaluation (`metrics.drawer.drawer_l2`)."""
+    renderer, canvas, spec, facts = drawer_setup(config)
+    if config.batch_size % jax.device_count():
+        raise UserError(f"batch_size {config.batch_size} is not divisible by {jax.device_count()} devices")
+    run = RunFolder(workdir, facts)
+    # The run keeps the exact canvas it trains through (re-fitted by `refit-canvas` when asked).
+    if (run.path / CANVAS_FILE).exists():
+        canvas = load_canvas(run.path / CANVAS_FILE, renderer)
+    else:
+        export_canvas(canvas.module(), run.path / CANVAS_FILE)
+    train, test = load_images(config.data, spec.size, "train"), load_images(config.data, spec.size, "test")
+    drawer = Drawer(spec, rngs=nnx.Rngs(config.seed))
+    optimizer = nnx.Optimizer(drawer, optax.adam(learning_rate(config)), wrt=nnx.Param)
+    step = run.restore(drawer, optimizer)
+    if step is None and config.init_from:
+        start_from(drawer, config.init_from, canvas)
+    step = step or 0
+    mesh = data_mesh()
+    nnx.update(drawer, replicate(mesh, nnx.state(drawer)))
+    nnx.update(optimizer, replicate(mesh, nnx.state(optimizer)))
+    canvas = replicate(mesh, canvas)
+    start = replicate(mesh, jnp.asarray(renderer.blank(spec.size)))
+    stream = image_batches(train, config.batch_size, config.seed, step, max(config.steps - step, 0), config.shift)
+
+    def train_on(batch):
+        loss, l2, penalty = drawer_update(drawer, optimizer, canvas, shard_batch(mesh, batch), start, config.pyramid)
+        return {"loss": loss, "canvas_l2": l2, "penalty": penalty}
+
+    def evaluate_now(step):
+        run.log(step, {f"eval/{k}": v for k, v in
+                       drawer_l2(drawer, canvas, renderer, test, config.eval_images).items()})
+        run.image(step, "target_real_canvas", drawer_sheet(drawer, canvas, renderer, test))
+
+    fit(run, drawer, optimizer, stream, train_on, evaluate_now, config, step, f"drawer {spec.variant} N={spec.steps}")
+    result = drawer_l2(drawer, canvas, renderer, test, config.final_eval_images)
+    run.log(max(config.steps, step), {f"final/{k}": v for k, v in result.items()})
+    run.close()
+    return result

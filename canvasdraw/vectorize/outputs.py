@@ -1,0 +1,82 @@
+"""Writing one input's four output files of `canvasdraw vectorize` (module docstring of
+canvasdraw.vectorize.run). No JAX here, so the worker processes that write files for large
+folders start quickly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+from canvasdraw import pictures
+from canvasdraw.files import write_atomic
+from canvasdraw.render.contract import Renderer
+from canvasdraw.vectorize.inputs import Picture
+
+OVERLAY_SCALE = 2
+PNG_LEVEL = 1  # fast zlib: writing PNGs is a large share of vectorize's time
+ROOT_TAG = re.compile(r"<svg\b[^>]*>")
+SIZE_ATTRIBUTES = re.compile(r'\s(?:viewBox|width|height)="[^"]*"')
+
+
+def placed_svg(svg_text: str, picture: Picture) -> str:
+    """An SVG drawn on the padded square of side max(W, H), re-framed to the input's pixels
+    (the root tag's width, height and viewBox are replaced; the rest is kept as written)."""
+    side = max(picture.width, picture.height)
+    w, h = picture.width, picture.height
+    frame = f' width="{w}" height="{h}" viewBox="{(side - w) // 2} {(side - h) // 2} {w} {h}"'
+
+    def reframe(match):
+        tag = SIZE_ATTRIBUTES.sub("", match.group(0))
+        end = "/>" if tag.endswith("/>") else ">"
+        return tag[:-len(end)] + frame + end
+
+    return ROOT_TAG.sub(reframe, svg_text, count=1)
+
+
+def write_outputs(outdir: Path, renderer: Renderer, model_name: str, picture: Picture, actions: np.ndarray,
+                  rendered: np.ndarray, refine: int) -> dict:
+    """Writes one input's four files into `outdir` (module docstring of canvasdraw.vectorize.run);
+    `rendered` is the real renderer's drawing of `actions` at the model size. Returns {stem,
+    input, l2, strokes, files}."""
+    svg_text = placed_svg(renderer.to_svg(actions, max(picture.width, picture.height)), picture)
+    record = {"refine_steps": refine, "actions": [[round(float(v), 5) for v in a] for a in actions]}
+    return _write(outdir, renderer, model_name, picture, svg_text, rendered, record, len(actions), OVERLAY_SCALE)
+
+
+def write_window_outputs(outdir: Path, renderer: Renderer, model_name: str, picture: Picture, strokes,
+                         rendered: np.ndarray, svg_text: str, drawer: str) -> dict:
+    """The same four files for a picture drawn window by window at its own size (`strokes`: a
+    canvasdraw.vectorize.window_strokes.Strokes, `rendered` its re-render (H, W, C), `svg_text` its SVG)."""
+    windows = [{"corner_xy": [int(x), int(y)], "side": int(side),
+                "actions": [[round(float(v), 5) for v in a] for a in actions]}
+               for (y, x), side, actions in zip(strokes.corners, strokes.sides, strokes.actions)]
+    record = {"drawer": drawer, "windows": windows}
+    return _write(outdir, renderer, model_name, picture, svg_text, rendered, record,
+                  strokes.actions.shape[0] * strokes.actions.shape[1], 1)
+
+
+def _write(outdir, renderer, model_name, picture, svg_text, rendered, record, strokes, overlay_scale) -> dict:
+    """Makes all four files' contents, then writes each atomically: a failure leaves none."""
+    target = picture.ink.astype(np.float32) / 255
+    l2 = float(np.mean((rendered[..., 0] - target) ** 2))
+    record = {"input": str(picture.path), "model": model_name, "renderer": renderer.name,
+              "renderer_version": renderer.version, "size": rendered.shape[0],
+              "input_size": [picture.width, picture.height], "l2": l2,
+              "action_names": [p.name for p in renderer.action_spec], **record}
+    contents = {
+        f"{picture.stem}.svg": svg_text,
+        f"{picture.stem}.png": pictures.png_bytes(renderer.to_rgb(rendered), PNG_LEVEL),
+        f"{picture.stem}_overlay.png": pictures.overlay_png(target, rendered[..., 0], overlay_scale, PNG_LEVEL),
+        f"{picture.stem}.json": json.dumps(record, indent=1) + "\n"}
+    for name, content in contents.items():
+        write_atomic(outdir / name, content)
+    return {"stem": picture.stem, "input": str(picture.path), "l2": l2, "strokes": strokes, "files": list(contents)}
+
+
+def write_many(jobs: list[tuple]) -> list[dict]:
+    """`write_outputs` over argument tuples (one call per worker-process task)."""
+    return [write_outputs(*job) for job in jobs]

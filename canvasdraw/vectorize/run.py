@@ -1,0 +1,185 @@
+"""`canvasdraw vectorize`: images in; for each, the drawer's actions as SVG, the real renderer's
+re-render, an overlay and a JSON record.
+
+For an input `<stem>.<ext>` (a file, or every image under a folder, sorted) OUTDIR gets:
+  <stem>.svg          the actions, one element per action; viewBox = the input's pixel size
+  <stem>.png          the real renderer's re-render at the model size S (what the L2 is scored on)
+  <stem>_overlay.png  the re-render's ink in red over the faded input, at OVERLAY_SCALE × S
+  <stem>.json         the actions in action order with their parameter names, the model, the L2 of
+                      the re-render vs the preprocessed input, refine steps
+Preprocessing is `data.ink.to_ink`: alpha composited on white, 16-bit to 8-bit, ink polarity from
+the border unless `invert` forces it, padded with the background to a centred square, bilinear to
+S×S. The SVG's viewBox places that square so the input's own pixels span 0..W × 0..H.
+
+Pictures larger than the model's S×S window can instead be drawn at their own size by the sliding
+or hierarchical drawer (canvasdraw.vectorize.sliding): `drawer="auto"` does so for models trained on
+windows of large drawings (data `windows:...`), `sliding`/`hierarchical` force it for any model,
+`single` never. Their PNG and L2 are then at the input's own size, the overlay at 1×, and the
+JSON lists the strokes window by window (corner, side, actions in window coordinates).
+
+A bad input (missing, empty, corrupt, not an image, under MIN_SIDE px a side or over MAX_PIXELS)
+costs one line and no output files; the other inputs go on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from canvasdraw.data.ink import square_ink
+from canvasdraw.errors import UserError
+from canvasdraw.store.models import Model
+from canvasdraw.vectorize.inputs import Picture, collect, read_picture, unique_stems
+from canvasdraw.vectorize.outputs import write_many, write_window_outputs
+from canvasdraw.vectorize.single import draw_inks
+from canvasdraw.vectorize.sliding import ORDERS, hierarchical, slide
+from canvasdraw.vectorize.window_strokes import strokes_svg
+
+THREADS = 1  # a helper thread reads inputs and renders; more contend for the GIL (2 cores, 4,096
+             # digits: 4 threads 426, 2 threads 471, 1 thread 521-536 images/s end to end)
+PROCESSES = os.cpu_count() or 1        # worker processes writing files, for PROCESS_MIN inputs or more
+PROCESS_MIN = 512
+JOB = 64                               # inputs per file-writing task
+DRAWERS = ("auto", "single", "sliding", "hierarchical")
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """How to draw: `refine` Adam steps through the canvas after the drawer (single window only);
+    `invert` forces the ink polarity (None: from the border); `batch_size` pictures per jitted
+    call; `drawer`, `overlap`, `order`: module docstring; `coarse`: the hierarchical drawer's
+    coarse module (default: the model itself)."""
+
+    refine: int = 0
+    invert: bool | None = None
+    batch_size: int = 256
+    drawer: str = "auto"
+    overlap: bool = True
+    order: str = "raster"
+    coarse: Model | None = None
+
+    def check(self, model: Model) -> None:
+        """A UserError naming the first option that does not fit (or the model, if it cannot vectorize)."""
+        if self.batch_size < 1 or self.refine < 0:
+            raise UserError(f"need --batch-size >= 1 and --refine >= 0, got {self.batch_size} and {self.refine}")
+        if self.drawer not in DRAWERS or self.order not in ORDERS:
+            raise UserError(f"drawer must be one of {', '.join(DRAWERS)} and order one of {', '.join(ORDERS)}")
+        if self.refine and self.drawer in ("sliding", "hierarchical"):
+            raise UserError("--refine works with the single-window drawer only")
+        if model.renderer.channels != 1:
+            raise UserError(f"model {model.name} draws {model.renderer.channels}-channel states; vectorize needs a "
+                            "one-channel (ink) model")
+
+    def native(self, model: Model) -> bool:
+        """Whether pictures are read at their own size, for the sliding or hierarchical drawer:
+        forced, or `auto` with a model trained on windows of large drawings."""
+        return self.drawer in ("sliding", "hierarchical") or (self.drawer == "auto" and bool(model.facts.get("slides")))
+
+
+class _Run:
+    """One `vectorize` call: reads inputs on a helper thread, draws small pictures in batches and
+    large ones window by window, and writes each input's files while the next batch is drawn (by
+    worker processes for large jobs: the file work is mostly Python)."""
+
+    def __init__(self, model: Model, options: Options, outdir: Path, threads: ThreadPoolExecutor, writers, bar):
+        self.model, self.options, self.outdir = model, options, outdir
+        self.threads, self.writers, self.bar = threads, writers, bar
+        self.size = model.drawer.spec.size
+        self.native = options.native(model)
+        self.futures, self.errors = [], []
+
+    def read(self, path: Path, stem: str) -> Picture | str:
+        """The preprocessed picture, or its one-line error."""
+        try:
+            return read_picture(path, self.size, self.options.invert, stem, self.native)
+        except UserError as err:
+            return str(err)
+
+    def is_large(self, picture: Picture) -> bool:
+        """Whether the picture is drawn window by window at its own size."""
+        return self.native and (self.options.drawer != "auto" or max(picture.width, picture.height) > self.size)
+
+    def _count(self, future, done: int | None = None):
+        self.futures.append(future)
+        future.add_done_callback(lambda f: f.exception() or self.bar.update(done or len(f.result())))
+
+    def draw_batch(self, batch: list[Picture]) -> None:
+        """Draws pictures at the model size in one batched call and queues their files."""
+        o = self.options
+        actions, rendered = draw_inks(self.model, np.stack([p.ink for p in batch]), o.refine, o.batch_size,
+                                      self.threads.map)
+        jobs = [(self.outdir, self.model.renderer, self.model.name, p, a, r, o.refine)
+                for p, a, r in zip(batch, actions, rendered)]
+        for part in range(0, len(jobs), JOB):
+            self._count(self.writers.submit(write_many, jobs[part:part + JOB]))
+
+    def draw_large(self, picture: Picture) -> None:
+        """Draws a picture window by window at its own size and queues its files."""
+        model, o = self.model, self.options
+        ink = picture.ink.astype(np.float32) / 255
+        if o.drawer == "hierarchical":
+            strokes, state = hierarchical(model.drawer, model.renderer, ink, o.overlap, o.order, self.threads.map,
+                                          o.coarse.drawer if o.coarse else None)
+        else:
+            strokes, state = slide(model.drawer, model.renderer, ink, o.overlap, o.order, map=self.threads.map)
+        svg_text = strokes_svg(model.renderer, strokes, picture.height, picture.width)
+        kind = "hierarchical" if o.drawer == "hierarchical" else "sliding"
+        self._count(self.threads.submit(lambda *job: [write_window_outputs(*job)], self.outdir, model.renderer,
+                                        model.name, picture, strokes, state, svg_text, kind), done=1)
+
+    def run(self, files: list[Path]) -> list[Picture]:
+        """Draws every readable file; returns the pictures in the order their rows come back."""
+        small, large, batch = [], [], []
+        for picture in self.threads.map(self.read, files, unique_stems(files)):
+            if isinstance(picture, str):
+                self.errors.append(picture)
+                self.bar.update(1)
+            elif self.is_large(picture):
+                large.append(picture)
+            else:
+                if self.native:  # a small picture for the single-window drawer
+                    picture.ink = square_ink(picture.ink, self.size)
+                small.append(picture)
+                batch.append(picture)
+                if len(batch) == self.options.batch_size:
+                    self.draw_batch(batch)
+                    batch = []
+        if batch:
+            self.draw_batch(batch)
+        for picture in large:  # each is one batched call per wave of windows
+            self.draw_large(picture)
+        return small + large
+
+
+def vectorize(inputs: list[str], outdir: str | Path, model: Model, options: Options | None = None,
+              progress: bool = True) -> tuple[list[dict], list[str]]:
+    """Vectorizes every input into `outdir` (created if missing). Returns one row per written
+    input {stem, input, l2, strokes, files, ink (the model's view, (S, S) or (H, W) uint8)} and
+    the error lines of the inputs that failed. From PROCESS_MIN inputs on, files are written by
+    spawned worker processes: a script calling this needs the `if __name__ == "__main__":` guard."""
+    options = options or Options()
+    options.check(model)
+    outdir = Path(outdir)
+    if not outdir.parent.is_dir():
+        raise UserError(f"cannot create {outdir}: folder {outdir.parent} does not exist")
+    outdir.mkdir(exist_ok=True)
+    files, errors = collect(inputs)
+    with ThreadPoolExecutor(THREADS) as threads:
+        many = len(files) >= PROCESS_MIN and PROCESSES > 1
+        writers = (ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("spawn")) if many
+                   else threads)
+        # The writers finish (their callbacks update the bar) before the bar closes.
+        with tqdm(total=len(files), desc=f"vectorize ({model.name})", unit="image", disable=not progress) as bar, \
+                writers:
+            run = _Run(model, options, outdir, threads, writers, bar)
+            pictures = run.run(files)
+            rows = [row for future in run.futures for row in future.result()]
+    for row, picture in zip(rows, pictures):
+        row["ink"] = picture.ink
+    return rows, errors + run.errors
