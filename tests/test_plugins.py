@@ -25,7 +25,7 @@ def test_plugin_runs_through_rollouts_in_worker_processes(dots_plugin):
     got = transitions(next(batches(spec, episodes_per_batch=2, num_batches=1, workers=1)))
     expected = render_transitions(spec, 0, 8)
     assert np.array_equal(got["next_state"], expected["next_state"])
-    assert got["next_state"][0].max() == 1.0  # the first dot is drawn in full
+    assert got["next_state"][0].max() > 0.5  # the stream drew the first dot
 
 
 def test_plugin_renders_through_the_cli(dots_plugin, tmp_path):

@@ -77,22 +77,24 @@ def _print_eval(result: dict) -> None:
         print(f"| {key} | {value if isinstance(value, int) else f'{value:.5f}'} |")
 
 
-def _add_distributed_arguments(p) -> None:
+def _add_trainer(commands, name: str, help: str, example: str, workdir: str, run) -> None:
+    """A training command: --config FILE[:ARG] (with --config.* overrides), --workdir, multi-host flags."""
+    p = commands.add_parser(name, help=f"{help} (resumes from --workdir)")
+    p.add_argument("--config", required=True, help=f"configs/NAME.py[:ARG], e.g. {example}")
+    p.add_argument("--workdir", required=True, help=workdir)
     g = p.add_argument_group("multi-host (docs/multihost.md)")
     g.add_argument("--distributed", action="store_true",
                    help="call jax.distributed.initialize() before training; one process per host")
     g.add_argument("--coordinator", help="HOST:PORT of process 0 (default: from the cluster environment)")
     g.add_argument("--num-processes", type=int, help="number of processes (default: from the cluster)")
     g.add_argument("--process-id", type=int, help="this process's index (default: from the cluster)")
+    p.set_defaults(run=run, takes_config=True)
 
 
 def add_commands(commands) -> None:
     """Adds this module's commands to the `canvasdraw` subcommand parsers."""
-    p = commands.add_parser("train-canvas", help="train a canvas network on rollouts (resumes from --workdir)")
-    p.add_argument("--config", required=True, help="configs/NAME.py[:ARG], e.g. configs/canvas.py:renderer=bezier_soft")
-    p.add_argument("--workdir", required=True, help="run folder: checkpoints, logs, images")
-    _add_distributed_arguments(p)
-    p.set_defaults(run=_cmd_train_canvas, takes_config=True)
+    _add_trainer(commands, "train-canvas", "train a canvas network on rollouts", "configs/canvas.py:renderer=bezier_soft",
+                 "run folder: checkpoints, logs, images", _cmd_train_canvas)
 
     p = commands.add_parser("eval-canvas", help="held-out fidelity of a trained canvas vs the real renderer")
     p.add_argument("--workdir", required=True, metavar="DIR|FILE|NAME",
@@ -100,11 +102,8 @@ def add_commands(commands) -> None:
     p.add_argument("--episodes", type=int, default=256, help="held-out episodes of 10 actions (default 256)")
     p.set_defaults(run=_cmd_eval_canvas)
 
-    p = commands.add_parser("train-drawer", help="train a drawer through a frozen canvas (resumes from --workdir)")
-    p.add_argument("--config", required=True, help="configs/NAME.py[:variant], e.g. configs/drawer_mnist.py:4lstm")
-    p.add_argument("--workdir", required=True, help="run folder: checkpoints, logs, images, its canvas")
-    _add_distributed_arguments(p)
-    p.set_defaults(run=_cmd_train_drawer, takes_config=True)
+    _add_trainer(commands, "train-drawer", "train a drawer through a frozen canvas", "configs/drawer_mnist.py:4lstm",
+                 "run folder: checkpoints, logs, images, its canvas", _cmd_train_drawer)
 
     p = commands.add_parser("eval-drawer", help="held-out L2 of a drawer: real re-render and canvas guess")
     source = p.add_mutually_exclusive_group(required=True)

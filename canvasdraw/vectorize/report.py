@@ -9,7 +9,7 @@ from pathlib import Path
 from canvasdraw import pictures
 from canvasdraw.files import write_atomic
 
-PAGE = """<!DOCTYPE html>
+HTML_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>canvasdraw vectorize: {title}</title>
 <style>
 body {{ font-family: sans-serif; margin: 1.5em; }}
@@ -45,5 +45,5 @@ def write_report(outdir: Path, rows: list[dict], model_name: str, errors: list[s
     summary = (f"{len(rows)} images, model <b>{html.escape(model_name)}</b>, mean L2 {mean:.4f}"
                + (f"; {len(errors)} failed: " + "; ".join(html.escape(e) for e in errors) if errors else ""))
     path = outdir / "index.html"
-    write_atomic(path, PAGE.format(title=html.escape(model_name), summary=summary, rows="\n".join(lines)))
+    write_atomic(path, HTML_PAGE.format(title=html.escape(model_name), summary=summary, rows="\n".join(lines)))
     return path
