@@ -62,11 +62,15 @@ def test_smoke_training_lowers_loss_and_resumes(tmp_path):
     assert first["single_mse"] < first["black_mse"] + 0.05
     assert set(first) >= {"single_mse", "single_l1", "seq4_mse", "seq10_mse", "black_mse"}
     assert any(name.endswith(".png") for name in os.listdir(tmp_path / "run" / "images"))
-    # Resume: a longer schedule continues from step 12, not from 0.
+    # Resume: a longer schedule is refused unless allowed, then continues from step 12, not from 0.
     config.steps = 14
-    train_and_evaluate(config, workdir)
+    with pytest.raises(UserError, match=r"other settings \(steps: 12 -> 14\); pass --allow-changes"):
+        train_and_evaluate(config, workdir)
+    train_and_evaluate(config, workdir, allow_changes=True)
     steps = [m["step"] for m in _metrics(workdir) if "train/bce" in m]
     assert steps[-2:] == [12, 14] and steps.count(2) == 1
+    recorded = json.load(open(os.path.join(workdir, "run.json")))
+    assert recorded["config"]["steps"] == 14 and recorded["history"] == [{"changes": {"steps": [12, 14]}}]
     assert load_canvas(workdir).spec.size == 16
 
 
@@ -97,6 +101,10 @@ def test_missing_or_corrupt_workdir(tmp_path, capsys):
 def test_non_finite_loss_stops_with_the_step(tmp_path):
     config = canvas_config("bezier", "smoke")
     config.learning_rate = float("nan")
+    with pytest.raises(UserError, match="config.learning_rate must be a number >= 0, got nan"):
+        train_and_evaluate(config, str(tmp_path / "run"))
+    assert not (tmp_path / "run").exists()
+    config.learning_rate = 1e30  # Adam moves every parameter by ~1e30: the loss overflows
     with pytest.raises(NonFiniteLossError, match=r"at step \d+"):
         train_and_evaluate(config, str(tmp_path / "run"))
 
@@ -106,7 +114,8 @@ def test_kill_during_training_leaves_a_checkpoint_to_resume(tmp_path):
     workdir = tmp_path / "run"
     cmd = [sys.executable, "-m", "canvasdraw", "train-canvas", "--config",
            os.path.join(REPO, "configs", "canvas.py:renderer=bezier,variant=smoke"), "--workdir", str(workdir),
-           "--config.steps=100000", "--config.checkpoint_every=1000000", "--config.eval_every=1000000"]
+           "--config.steps=100000", "--config.checkpoint_every=1000000", "--config.eval_every=1000000",
+           "--config.workers=1"]
     log = open(tmp_path / "train.log", "w")  # a file, not a pipe: a full pipe would block the run
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 120
@@ -119,9 +128,10 @@ def test_kill_during_training_leaves_a_checkpoint_to_resume(tmp_path):
     assert proc.returncode == 130, (tmp_path / "train.log").read_text()[-2000:]
     saved = sorted(int(p) for p in os.listdir(workdir / "checkpoints") if p.isdigit())
     assert saved and saved[-1] >= 2  # only the interrupt could have written a checkpoint
+    assert "leaked" not in (tmp_path / "train.log").read_text()
     config = canvas_config("bezier", "smoke")
     config.steps = saved[-1] + 2
-    train_and_evaluate(config, str(workdir))
+    train_and_evaluate(config, str(workdir), allow_changes=True)
     steps = [m["step"] for m in _metrics(workdir) if "train/bce" in m]
     assert steps[-1] == saved[-1] + 2
 

@@ -18,7 +18,7 @@ from canvasdraw.nets.drawer import Drawer, DrawerSpec, unroll
 from canvasdraw.nets.frozen import freeze
 from canvasdraw.nets.losses import action_penalty
 from canvasdraw.store.canvases import export_canvas
-from canvasdraw.store.models import restore_drawer
+from canvasdraw.store.models import load_model, restore_drawer
 from canvasdraw.train.drawer import drawer_update, train_and_evaluate
 from canvasdraw.vectorize.real_renderer import draw_with_renderer
 from canvasdraw_configs.drawer import drawer_config
@@ -137,7 +137,7 @@ def test_a_drawer_run_can_start_from_another_drawer_with_other_steps(tmp_path):
     config.drawer.hidden = 16
     _, _, spec, _ = drawer_setup(config)
     with pytest.raises(UserError, match="does not match this one"):
-        start_from(Drawer(spec, rngs=nnx.Rngs(0)), str(tmp_path / "short"), canvas)
+        start_from(Drawer(spec, rngs=nnx.Rngs(0)), load_model(str(tmp_path / "short")), canvas)
 
 
 def test_the_pyramid_loss_sees_a_near_miss_that_pixel_l2_does_not():

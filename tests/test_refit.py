@@ -53,7 +53,7 @@ def test_refit_canvas_learns_keeps_the_prior_and_training_goes_on_through_it(tmp
     assert not _same_params(refitted, first)
     # Training resumes through the re-fitted canvas, not the config's.
     config.steps = 9
-    result = train_and_evaluate(config, str(run))
+    result = train_and_evaluate(config, str(run), allow_changes=True)
     drawer, canvas, renderer = restore_drawer(run)
     assert _same_params(canvas, refitted)
     data = load_images(config.data, 16, "test")

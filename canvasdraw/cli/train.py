@@ -19,7 +19,7 @@ def _cmd_train_canvas(args) -> int:
 
     _initialize_distributed(args)
     config = load_config(args.config, args.overrides)
-    result = train_and_evaluate(config, args.workdir)
+    result = train_and_evaluate(config, args.workdir, args.allow_changes)
     _print_eval(result)
     return 0
 
@@ -29,7 +29,7 @@ def _cmd_train_drawer(args) -> int:
     from canvasdraw.train.drawer import train_and_evaluate
 
     _initialize_distributed(args)
-    _print_eval(train_and_evaluate(load_config(args.config, args.overrides), args.workdir))
+    _print_eval(train_and_evaluate(load_config(args.config, args.overrides), args.workdir, args.allow_changes))
     return 0
 
 
@@ -67,7 +67,7 @@ def _cmd_refit_canvas(args) -> int:
 
     _print_eval(refit_run(args.workdir, args.data, args.steps, args.eval_images, args.learning_rate))
     print(f"saved the re-fitted canvas in {args.workdir}; continue with train-drawer --workdir {args.workdir} "
-          "--config.steps=<more>")
+          "--config.steps=<more> --allow-changes")
     return 0
 
 
@@ -82,6 +82,8 @@ def _add_trainer(commands, name: str, help: str, example: str, workdir: str, run
     p = commands.add_parser(name, help=f"{help} (resumes from --workdir)")
     p.add_argument("--config", required=True, help=f"configs/NAME.py[:ARG], e.g. {example}")
     p.add_argument("--workdir", required=True, help=workdir)
+    p.add_argument("--allow-changes", action="store_true",
+                   help="resume a run with other settings than it started with (run.json records the change)")
     g = p.add_argument_group("multi-host (docs/multihost.md)")
     g.add_argument("--distributed", action="store_true",
                    help="call jax.distributed.initialize() before training; one process per host")

@@ -11,6 +11,7 @@ and its JSONL + TensorBoard metrics. It holds:
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -46,32 +47,88 @@ def _read_facts(facts_file: Path) -> dict:
         raise UserError(f"{facts_file} is unreadable or corrupt: {err}") from None
 
 
-class RunFolder:
-    """A training run's folder: checkpoints, run facts and metric logs (see module docstring)."""
+# Config fields that change how a run is watched, not what it computes: a resumed run may change them.
+CADENCE = {"log_every", "checkpoint_every", "eval_every", "eval_images", "eval_episodes", "final_eval_images",
+           "workers"}
+RECORDS = ("config", "history")  # run.json entries that are not facts: the settings and their changes
 
-    def __init__(self, path: str | Path, facts: dict, keep: int = 2):
+
+def config_changes(saved: dict, wanted: dict) -> dict:
+    """{field: [saved value, wanted value]} of the flattened configs, cadence fields left out."""
+    saved, wanted = _flat(saved), _flat(wanted)
+    return {k: [saved.get(k), wanted.get(k)] for k in sorted(set(saved) | set(wanted))
+            if saved.get(k) != wanted.get(k) and k.split(".")[0] not in CADENCE}
+
+
+class RunFolder:
+    """A training run's folder: checkpoints, run facts and metric logs (see module docstring).
+
+    `facts` must equal those of an existing folder; `config` (the training settings, for trainers)
+    may differ only in CADENCE fields unless `allow_changes`, and then run.json records the
+    change in its "history". A folder this object created is `created` until it is discarded."""
+
+    def __init__(self, path: str | Path, facts: dict, keep: int = 2, config: dict | None = None,
+                 allow_changes: bool = False):
         self.path = Path(path)
         facts = json.loads(json.dumps(facts))  # tuples -> lists, as they read back from disk
+        config = json.loads(json.dumps(config)) if config is not None else None
         facts_file = self.path / "run.json"
+        if self.path.exists() and not self.path.is_dir():
+            raise UserError(f"{self.path} is a file, not a run folder")
         # The processes of a multi-process run all open the folder; one of them may be creating it.
         for _ in range(20):  # its window is mkdir .. rename of run.json: microseconds
             if facts_file.exists() or not self.path.exists() or not any(self.path.iterdir()):
                 break
             time.sleep(0.1)
+        self.created = False
         if facts_file.exists():
             saved = _read_facts(facts_file)
+            records = {k: saved.pop(k) for k in RECORDS if k in saved}
             if saved != facts:
                 raise UserError(f"{self.path} holds a different run ({_describe_mismatch(saved, facts)})")
+            if config is not None:
+                self._resume_with(facts_file, {**saved, **records}, config, allow_changes)
         elif self.path.exists() and any(self.path.iterdir()):
             raise UserError(f"{self.path} is not empty and has no run.json: not a canvasdraw workdir")
         else:
             self.path.mkdir(parents=True, exist_ok=True)
-            write_atomic(facts_file, json.dumps(facts, indent=2) + "\n")  # never seen half-written
+            self.created = True
+            record = facts if config is None else {**facts, "config": config}
+            write_atomic(facts_file, json.dumps(record, indent=2) + "\n")  # never seen half-written
         self.facts = facts
         self.manager = ocp.CheckpointManager(
             self.path.resolve() / "checkpoints", item_names=("model", "opt"),
             options=ocp.CheckpointManagerOptions(max_to_keep=keep, enable_async_checkpointing=False))
         self._tb = None
+
+    def _resume_with(self, facts_file: Path, saved: dict, config: dict, allow_changes: bool) -> None:
+        """Refuses changed settings (listing them) unless allowed; records allowed ones."""
+        changes = config_changes(saved.get("config", config), config)
+        if changes and not allow_changes:
+            listed = "; ".join(f"{k}: {old!r} -> {new!r}" for k, (old, new) in changes.items())
+            raise UserError(f"{self.path} was trained with other settings ({listed}); "
+                            "pass --allow-changes to go on with the new ones")
+        if changes or "config" not in saved:
+            history = saved.get("history", []) + ([{"changes": changes}] if changes else [])
+            write_atomic(facts_file, json.dumps({**saved, "config": config, "history": history}, indent=2) + "\n")
+
+    def discard(self) -> None:
+        """Removes the folder if this object created it and no checkpoint was written: a start that
+        failed leaves nothing behind."""
+        if self.created and self.latest_step() is None:
+            self.close()
+            shutil.rmtree(self.path, ignore_errors=True)
+
+    def forget_after(self, step: int) -> None:
+        """Drops metric rows logged after `step` (the checkpoint a resumed run goes on from), so a
+        step redone after a resume is not logged twice."""
+        metrics = self.path / "metrics.jsonl"
+        if jax.process_index() != 0 or not metrics.exists():
+            return
+        rows = metrics.read_text().splitlines()
+        kept = [row for row in rows if json.loads(row)["step"] <= step]
+        if len(kept) != len(rows):
+            write_atomic(metrics, "".join(row + "\n" for row in kept))
 
     @classmethod
     def existing(cls, path: str | Path, kind: str) -> "RunFolder":
@@ -83,7 +140,7 @@ class RunFolder:
         facts = _read_facts(facts_file)
         if facts.get("kind") != kind:
             raise UserError(f"{path} holds a {facts.get('kind')} run, not a {kind}")
-        return cls(path, facts)
+        return cls(path, {k: v for k, v in facts.items() if k not in RECORDS})
 
     def load_latest(self, model: nnx.Module) -> None:
         """Loads the latest checkpoint into `model` and closes the folder."""

@@ -9,10 +9,13 @@ seed (EVAL_SEED) no training run may use.
 from __future__ import annotations
 
 import dataclasses
+import sys
 
+import jax
 import jax.numpy as jnp
 import optax
 from flax import nnx
+from tqdm import tqdm
 
 from canvasdraw.data.rollouts import RolloutSpec, transitions
 from canvasdraw.errors import UserError
@@ -22,7 +25,16 @@ from canvasdraw.nets.frozen import freeze
 from canvasdraw.nets.losses import bce
 from canvasdraw.render.registry import load_renderer
 from canvasdraw.store.runs import RunFolder
-from canvasdraw.train.loop import data_mesh, fit, host_rollouts, learning_rate, replicate, shard_batch
+from canvasdraw.train.loop import (
+    check_config,
+    data_mesh,
+    describe_devices,
+    fit,
+    host_rollouts,
+    learning_rate,
+    replicate,
+    shard_batch,
+)
 
 
 @nnx.jit
@@ -38,27 +50,43 @@ def canvas_update(model: nnx.Module, optimizer: nnx.Optimizer, batch):
 
 
 def canvas_setup(config) -> tuple:
-    """(renderer, CanvasSpec, run facts) for a canvas config."""
-    renderer = load_renderer(config.renderer)
-    spec = spec_for(renderer, config.size, **dict(config.canvas))
-    return renderer, spec, {"kind": "canvas", "canvas": dataclasses.asdict(spec)}
-
-
-def train_and_evaluate(config, workdir) -> dict:
-    """Trains the canvas described by `config` in `workdir`, resuming if it holds a checkpoint.
-
-    Returns the held-out evaluation of the final canvas (`canvas_fidelity`).
-    """
+    """(renderer, CanvasSpec, run facts) for a canvas config, after checking it (UserError)."""
+    check_config(config, positive=("episode_length", "eval_episodes"), non_negative=("workers",))
     if config.seed == EVAL_SEED:
         raise UserError(f"seed {EVAL_SEED} is reserved for the held-out evaluation set")
     if config.batch_size % config.episode_length:
-        raise UserError("batch_size must be a multiple of episode_length")
+        raise UserError(f"config.batch_size {config.batch_size} must be a multiple of config.episode_length "
+                        f"{config.episode_length}")
+    if (config.batch_size // config.episode_length) % jax.process_count():
+        raise UserError(f"the {config.batch_size // config.episode_length} episodes of a batch are not divisible "
+                        f"by the {jax.process_count()} processes")
+    renderer = load_renderer(config.renderer)
+    try:
+        spec = spec_for(renderer, config.size, **dict(config.canvas))
+    except (ValueError, TypeError) as err:
+        raise UserError(f"config.canvas: {err}") from None
+    return renderer, spec, {"kind": "canvas", "canvas": dataclasses.asdict(spec)}
+
+
+def train_and_evaluate(config, workdir, allow_changes: bool = False) -> dict:
+    """Trains the canvas described by `config` in `workdir`, resuming if it holds a checkpoint
+    (with the same settings, unless `allow_changes`). Returns the held-out evaluation of the
+    final canvas (`canvas_fidelity`). Nothing is written unless the config is valid."""
     renderer, spec, facts = canvas_setup(config)
-    run = RunFolder(workdir, facts)
+    run = RunFolder(workdir, facts, config=config.to_dict(), allow_changes=allow_changes)
+    try:
+        return _train(config, run, renderer, spec)
+    except BaseException:
+        run.discard()
+        raise
+
+
+def _train(config, run: RunFolder, renderer, spec) -> dict:
     model = make_canvas(spec, nnx.Rngs(config.seed))
     optimizer = nnx.Optimizer(model, optax.adam(learning_rate(config)), wrt=nnx.Param)
     step = run.restore(model, optimizer) or 0
     mesh = data_mesh()
+    tqdm.write(describe_devices(mesh, config.batch_size), file=sys.stderr)
     nnx.update(model, replicate(mesh, nnx.state(model)))
     nnx.update(optimizer, replicate(mesh, nnx.state(optimizer)))
     stream = host_rollouts(RolloutSpec(renderer, spec.size, config.seed, config.episode_length),

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import sys
 
 import grain
 import jax
 import jax.numpy as jnp
 import optax
 from flax import nnx
+from tqdm import tqdm
 
 from canvasdraw.data.sources import ImageSet, load_images, shifted
 from canvasdraw.errors import UserError
@@ -28,9 +30,9 @@ from canvasdraw.nets.frozen import FrozenCanvas
 from canvasdraw.nets.losses import action_penalty, pyramid_l2
 from canvasdraw.render.registry import load_renderer
 from canvasdraw.store.canvases import export_canvas, load_canvas
-from canvasdraw.store.models import CANVAS_FILE, load_model
+from canvasdraw.store.models import CANVAS_FILE, Model, load_model
 from canvasdraw.store.runs import RunFolder
-from canvasdraw.train.loop import data_mesh, fit, learning_rate, replicate, shard_batch
+from canvasdraw.train.loop import check_config, data_mesh, describe_devices, fit, learning_rate, replicate, shard_batch
 
 
 @functools.partial(nnx.jit, static_argnames="pyramid")
@@ -62,14 +64,24 @@ def image_batches(data: ImageSet, batch_size: int, seed: int, start_step: int, n
 
 
 def drawer_setup(config):
-    """(renderer, canvas, DrawerSpec, run facts) for a drawer config."""
+    """(renderer, canvas, DrawerSpec, run facts) for a drawer config, after checking it (UserError)."""
+    check_config(config, positive=("steps_per_image", "eval_images"), non_negative=("pyramid", "shift"))
+    if config.final_eval_images is not None and (not isinstance(config.final_eval_images, int)
+                                                 or config.final_eval_images < 1):
+        raise UserError(f"config.final_eval_images must be None or >= 1, got {config.final_eval_images!r}")
     canvas = load_canvas(config.canvas)
     cs = canvas.spec
     renderer = load_renderer(cs.renderer)
     if config.size != cs.size:
         raise UserError(f"drawer size {config.size} differs from the canvas's {cs.size}")
-    spec = DrawerSpec(size=cs.size, hint_channels=1, state_channels=cs.channels, action_dim=cs.action_dim,
-                      steps=config.steps_per_image, **dict(config.drawer))
+    if config.size % 2**config.pyramid:
+        raise UserError(f"config.pyramid {config.pyramid}: size {config.size} cannot be halved that often")
+    try:
+        spec = DrawerSpec(size=cs.size, hint_channels=1, state_channels=cs.channels, action_dim=cs.action_dim,
+                          steps=config.steps_per_image, **dict(config.drawer))
+        spec.check()
+    except (ValueError, TypeError) as err:
+        raise UserError(f"config.drawer: {err}") from None
     facts = {"kind": "drawer", "data": config.data, "drawer": dataclasses.asdict(spec),
              "canvas": {"renderer": cs.renderer, "renderer_version": cs.renderer_version,
                         "action_names": list(cs.action_names), "size": cs.size}}
@@ -78,39 +90,57 @@ def drawer_setup(config):
     return renderer, canvas, spec, facts
 
 
-def start_from(drawer: Drawer, source: str, canvas: FrozenCanvas):
-    """Copies the parameters of drawer model `source` into `drawer` (curriculum: a 4-step drawer
-    starts a 20-step one). The architecture and the canvas's renderer must match; N and the fixed
+def check_targets(data: ImageSet, canvas: FrozenCanvas) -> None:
+    """The drawing must be comparable with the targets: as many channels as the canvas draws."""
+    channels = (data.hints if data.targets is None else data.targets).shape[-1]
+    if channels != canvas.spec.channels:
+        raise UserError(f"the canvas ({canvas.spec.renderer}) draws {canvas.spec.channels}-channel states, but "
+                        f"{data.name} gives {channels}-channel targets")
+
+
+def start_from(drawer: Drawer, model: Model, canvas: FrozenCanvas):
+    """Copies the parameters of drawer `model` into `drawer` (curriculum: a 4-step drawer starts
+    a 20-step one). The architecture and the canvas's renderer must match; N and the fixed
     action components may differ."""
-    model = load_model(source)
     theirs, ours = model.drawer.spec, drawer.spec
     if (dataclasses.replace(theirs, steps=ours.steps, fixed=ours.fixed) != ours
             or model.canvas.spec.renderer != canvas.spec.renderer):
-        raise UserError(f"init_from {source}: its drawer ({theirs}, renderer {model.canvas.spec.renderer}) does not "
-                        f"match this one ({ours}, renderer {canvas.spec.renderer}) apart from the steps and fixed actions")
+        raise UserError(f"init_from {model.name}: its drawer ({theirs}, renderer {model.canvas.spec.renderer}) does "
+                        f"not match this one ({ours}, renderer {canvas.spec.renderer}) apart from the steps and "
+                        "fixed actions")
     nnx.update(drawer, nnx.state(model.drawer, nnx.Param))
 
 
-def train_and_evaluate(config, workdir) -> dict:
-    """Trains the drawer of `config` in `workdir`, resuming if it holds a checkpoint; returns the
-    held-out evaluation (`metrics.drawer.drawer_l2`)."""
+def train_and_evaluate(config, workdir, allow_changes: bool = False) -> dict:
+    """Trains the drawer of `config` in `workdir`, resuming if it holds a checkpoint (with the same
+    settings, unless `allow_changes`); returns the held-out evaluation (`metrics.drawer.drawer_l2`).
+    The config, the data and the starting drawer are checked before anything is written."""
     renderer, canvas, spec, facts = drawer_setup(config)
-    if config.batch_size % jax.device_count():
-        raise UserError(f"batch_size {config.batch_size} is not divisible by {jax.device_count()} devices")
-    run = RunFolder(workdir, facts)
+    train, test = load_images(config.data, spec.size, "train"), load_images(config.data, spec.size, "test")
+    check_targets(train, canvas)
+    drawer = Drawer(spec, rngs=nnx.Rngs(config.seed))
+    if config.init_from:  # a resumed run's checkpoint replaces these parameters
+        start_from(drawer, load_model(config.init_from), canvas)
+    run = RunFolder(workdir, facts, config=config.to_dict(), allow_changes=allow_changes)
+    try:
+        return _train(config, run, renderer, canvas, drawer, train, test)
+    except BaseException:
+        run.discard()
+        raise
+
+
+def _train(config, run: RunFolder, renderer, canvas: FrozenCanvas, drawer: Drawer, train: ImageSet,
+           test: ImageSet) -> dict:
     # The run keeps the exact canvas it trains through (re-fitted by `refit-canvas` when asked).
     if (run.path / CANVAS_FILE).exists():
         canvas = load_canvas(run.path / CANVAS_FILE, renderer)
     else:
         export_canvas(canvas.module(), run.path / CANVAS_FILE)
-    train, test = load_images(config.data, spec.size, "train"), load_images(config.data, spec.size, "test")
-    drawer = Drawer(spec, rngs=nnx.Rngs(config.seed))
+    spec = drawer.spec
     optimizer = nnx.Optimizer(drawer, optax.adam(learning_rate(config)), wrt=nnx.Param)
-    step = run.restore(drawer, optimizer)
-    if step is None and config.init_from:
-        start_from(drawer, config.init_from, canvas)
-    step = step or 0
+    step = run.restore(drawer, optimizer) or 0
     mesh = data_mesh()
+    tqdm.write(describe_devices(mesh, config.batch_size), file=sys.stderr)
     nnx.update(drawer, replicate(mesh, nnx.state(drawer)))
     nnx.update(optimizer, replicate(mesh, nnx.state(optimizer)))
     canvas = replicate(mesh, canvas)

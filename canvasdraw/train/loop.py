@@ -50,6 +50,37 @@ def check_finite(step: int, **losses) -> None:
                                      "the last good checkpoint is kept")
 
 
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_config(config, positive: tuple[str, ...] = (), non_negative: tuple[str, ...] = ()) -> None:
+    """Checks a training config before any file is written: the fields every trainer has, plus
+    the trainer's own whole-number fields that must be >= 1 (`positive`) or >= 0 (`non_negative`).
+    Raises UserError naming the first bad field."""
+    for name in ("steps", "batch_size", "log_every", "checkpoint_every", "eval_every") + positive:
+        if not _whole(config[name]) or config[name] < 1:
+            raise UserError(f"config.{name} must be a whole number >= 1, got {config[name]!r}")
+    for name in non_negative:
+        if not _whole(config[name]) or config[name] < 0:
+            raise UserError(f"config.{name} must be a whole number >= 0, got {config[name]!r}")
+    rate = config.learning_rate
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < math.inf:
+        raise UserError(f"config.learning_rate must be a number >= 0, got {rate!r}")
+    if config.schedule not in ("constant", "cosine"):
+        raise UserError(f"config.schedule must be constant or cosine, got {config.schedule!r}")
+    if config.batch_size % jax.device_count():
+        raise UserError(f"config.batch_size {config.batch_size} is not divisible by the {jax.device_count()} "
+                        f"devices: use a multiple of {jax.device_count()}")
+
+
+def describe_devices(mesh, batch_size: int) -> str:
+    """One line on where training runs: devices, processes, mesh and per-device batch."""
+    device = jax.devices()[0]
+    return (f"training on {jax.device_count()} {device.platform} device(s) in {jax.process_count()} process(es), "
+            f"mesh {dict(mesh.shape)}, batch {batch_size} ({batch_size // jax.device_count()} per device)")
+
+
 def learning_rate(config):
     """Adam's learning rate: constant, or linear warm-up then cosine decay to 1% over the run."""
     if config.schedule == "constant":
@@ -90,6 +121,7 @@ def fit(run: RunFolder, model, optimizer, stream, train_on, evaluate_now, config
     raises NonFiniteLossError; SIGINT/SIGTERM save a checkpoint and raise KeyboardInterrupt.
     """
     started, start_step = time.perf_counter(), step
+    run.forget_after(step)
     with StopRequests() as stop, contextlib.closing(stream), \
             tqdm(total=config.steps, initial=step, desc=desc, unit="step") as bar:
         for batch in stream:
