@@ -13,10 +13,10 @@ from canvasdraw.errors import UserError
 
 
 def write_atomic(path: str | Path, data: bytes | str) -> None:
-    """Writes `data` to `path` through a temporary file in the same folder, then renames it."""
+    """Writes `data` to `path` through a temporary file in the same folder, then renames it.
+    Missing parent folders are created (every command's -o works the same way)."""
     path = Path(path)
-    if not path.parent.is_dir():
-        raise UserError(f"cannot write {path}: folder {path.parent} does not exist")
+    _make_parents(path)
     payload = data.encode() if isinstance(data, str) else data
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     # The kernel applies the umask to 0o666 (mkstemp's 0o600 would need a chmod, and reading the
@@ -30,6 +30,14 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _make_parents(path: Path) -> None:
+    """Creates the folders above `path`; a file in the way is a UserError."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise UserError(f"cannot write {path}: a file stands where a folder is needed") from None
 
 
 def _umask() -> int:
@@ -47,8 +55,7 @@ def new_folder(path: str | Path):
     path = Path(path)
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
         raise UserError(f"output folder {path} already exists and is not empty")
-    if not path.parent.is_dir():
-        raise UserError(f"cannot create {path}: folder {path.parent} does not exist")
+    _make_parents(path)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial"))
     try:
         yield tmp

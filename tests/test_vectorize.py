@@ -2,6 +2,7 @@
 shipped bezier_soft canvas."""
 
 import json
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -57,7 +58,9 @@ def test_each_output_is_written_and_consistent(model_file, tmp_path, capsys):
     Image.fromarray((np.asarray(Image.open(inputs / "square.png")).astype(np.uint16) * 257)).save(inputs / "deep.tif")
     out = tmp_path / "out"
     assert main(["vectorize", str(inputs), "-o", str(out), "--model", str(model_file), "--report"]) == 0
-    assert "gallery: " in capsys.readouterr().out
+    printed = capsys.readouterr()
+    assert "gallery: " in printed.out and "empty drawing" in printed.out and "of the ink explained" in printed.out
+    assert printed.err.count("canvasdraw vectorize: warning: ") == 4
     model = load_model(str(model_file))
     for stem, source in [("wide", "wide.png"), ("square", "square.png"), ("alpha", "alpha.webp"), ("deep", "deep.tif")]:
         record = json.loads((out / f"{stem}.json").read_text())
@@ -68,6 +71,10 @@ def test_each_output_is_written_and_consistent(model_file, tmp_path, capsys):
             target = to_ink(image, 64) / 255
         rendered = model.renderer.render(actions, 64)[..., 0]
         assert record["l2"] == pytest.approx(np.mean((rendered - target) ** 2), abs=1e-5)
+        # Every score comes with the empty drawing's, and a tiny untrained model earns a warning.
+        assert record["blank_l2"] == pytest.approx(np.mean(target ** 2), abs=1e-5)
+        assert record["explained"] == pytest.approx(1 - record["l2"] / record["blank_l2"])
+        assert record["explained"] < 0.5 and "far from what tiny was trained on" in record["warning"]
         with Image.open(out / f"{stem}.png") as png:
             assert np.abs(np.asarray(png.convert("L")) / 255 - rendered).max() < 0.01
         document = (out / f"{stem}.svg").read_text()
@@ -81,7 +88,9 @@ def test_each_output_is_written_and_consistent(model_file, tmp_path, capsys):
     rendered = np.asarray(Image.open(out / "square.png").convert("L")) / 255
     assert np.mean(np.abs(ink - rendered)) < 0.01
     page = (out / "index.html").read_text()
-    assert page.count("<img ") == 12 and "data:image/png;base64," in page and "mean L2" in page
+    linked = re.findall(r'<img src="([^"]+)"', page)
+    assert len(linked) == 12 and all((out / src).is_file() for src in linked) and "data:" not in page
+    assert "empty drawing L2" in page and page.count('class="warning"') == 4
 
 
 def test_bad_inputs_are_named_and_leave_no_files(model_file, tmp_path, capsys):
@@ -109,10 +118,15 @@ def test_usage_errors_exit_2(model_file, tmp_path, capsys):
     assert "unknown model 'no_such_model'" in capsys.readouterr().err
     assert main(["vectorize", str(good), "-o", str(tmp_path / "out"), "--model", str(good)]) == 2
     assert "is not a canvasdraw model file" in capsys.readouterr().err
-    assert main(["vectorize", str(good), "-o", str(tmp_path / "no" / "such" / "dir"), "--model", str(model_file)]) == 2
+    assert main(["vectorize", str(good), "-o", str(good), "--model", str(model_file)]) == 2
+    assert "is a file: -o names the output folder" in capsys.readouterr().err
     assert main(["vectorize", str(good), "-o", str(tmp_path / "out"), "--model", str(model_file), "--refine", "-3"]) == 2
     assert "--refine >= 0" in capsys.readouterr().err
-    assert not (tmp_path / "out").exists()
+    assert main(["vectorize", str(tmp_path / "missing.png"), "-o", str(tmp_path / "out"), "--model", str(model_file)]) == 1
+    assert not (tmp_path / "out").exists()  # nothing to write: no folder either
+    # -o creates missing parents, as every command's -o does.
+    assert main(["vectorize", str(good), "-o", str(tmp_path / "new" / "dir"), "--model", str(model_file)]) == 0
+    assert (tmp_path / "new" / "dir" / "good.svg").is_file()
 
 
 def test_refine_lowers_the_l2(model_file, tmp_path):

@@ -20,9 +20,14 @@ def _cmd_vectorize(args) -> int:
     rows, errors = vectorize(args.inputs, args.output, model, options)
     for line in errors:
         print(f"canvasdraw vectorize: error: {line}", file=sys.stderr)
+    for row in rows:
+        if row["warning"]:
+            print(f"canvasdraw vectorize: warning: {row['input']}: {row['warning']}", file=sys.stderr)
     if rows:
-        mean = sum(r["l2"] for r in rows) / len(rows)
-        print(f"vectorized {len(rows)} images with {model.name} into {args.output} (mean L2 {mean:.4f})")
+        l2, blank = (sum(r[key] for r in rows) / len(rows) for key in ("l2", "blank_l2"))
+        explained = f"{1 - l2 / blank:.0%}" if blank > 0 else "—"
+        print(f"vectorized {len(rows)} images with {model.name} into {args.output} (mean L2 {l2:.4f}; "
+              f"empty drawing {blank:.4f}; {explained} of the ink explained)")
     if args.report:
         print(f"gallery: {write_report(Path(args.output), rows, model.name, errors)}")
     return 1 if errors else 0

@@ -49,9 +49,6 @@ def write_drawing(renderer: Renderer, rows, size: int, png: str | Path | None = 
         outputs.append((png, pictures.png_bytes(renderer.to_rgb(state))))
     if svg is not None:
         outputs.append((svg, svg_text))
-    for path, _ in outputs:
-        if not Path(path).parent.is_dir():
-            raise UserError(f"cannot write {path}: folder {Path(path).parent} does not exist")
     for path, data in outputs:
         write_atomic(path, data)
     return state

@@ -14,6 +14,7 @@ import numpy as np
 from canvasdraw import pictures
 from canvasdraw.files import write_atomic
 from canvasdraw.render.contract import Renderer
+from canvasdraw.vectorize import advice
 from canvasdraw.vectorize.inputs import Picture
 
 OVERLAY_SCALE = 2
@@ -37,17 +38,17 @@ def placed_svg(svg_text: str, picture: Picture) -> str:
     return ROOT_TAG.sub(reframe, svg_text, count=1)
 
 
-def write_outputs(outdir: Path, renderer: Renderer, model_name: str, picture: Picture, actions: np.ndarray,
+def write_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Picture, actions: np.ndarray,
                   rendered: np.ndarray, refine: int) -> dict:
     """Writes one input's four files into `outdir` (module docstring of canvasdraw.vectorize.run);
     `rendered` is the real renderer's drawing of `actions` at the model size. Returns {stem,
     input, l2, strokes, files}."""
     svg_text = placed_svg(renderer.to_svg(actions, max(picture.width, picture.height)), picture)
     record = {"refine_steps": refine, "actions": [[round(float(v), 5) for v in a] for a in actions]}
-    return _write(outdir, renderer, model_name, picture, svg_text, rendered, record, len(actions), OVERLAY_SCALE)
+    return _write(outdir, renderer, model, picture, svg_text, rendered, record, len(actions), OVERLAY_SCALE)
 
 
-def write_window_outputs(outdir: Path, renderer: Renderer, model_name: str, picture: Picture, strokes,
+def write_window_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Picture, strokes,
                          rendered: np.ndarray, svg_text: str, drawer: str) -> dict:
     """The same four files for a picture drawn window by window at its own size (`strokes`: a
     canvasdraw.vectorize.window_strokes.Strokes, `rendered` its re-render (H, W, C), `svg_text` its SVG)."""
@@ -55,26 +56,31 @@ def write_window_outputs(outdir: Path, renderer: Renderer, model_name: str, pict
                 "actions": [[round(float(v), 5) for v in a] for a in actions]}
                for (y, x), side, actions in zip(strokes.corners, strokes.sides, strokes.actions)]
     record = {"drawer": drawer, "windows": windows}
-    return _write(outdir, renderer, model_name, picture, svg_text, rendered, record,
+    return _write(outdir, renderer, model, picture, svg_text, rendered, record,
                   strokes.actions.shape[0] * strokes.actions.shape[1], 1)
 
 
-def _write(outdir, renderer, model_name, picture, svg_text, rendered, record, strokes, overlay_scale) -> dict:
-    """Makes all four files' contents, then writes each atomically: a failure leaves none."""
+def _write(outdir, renderer, model, picture, svg_text, rendered, record, strokes, overlay_scale) -> dict:
+    """Makes all four files' contents, then writes each atomically (OUTDIR and its parents are
+    created with the first): a failure leaves none. `model` holds the facts name, size, slides
+    and data (`advice.warning`)."""
     target = picture.ink.astype(np.float32) / 255
     l2 = float(np.mean((rendered[..., 0] - target) ** 2))
-    record = {"input": str(picture.path), "model": model_name, "renderer": renderer.name,
+    scores = {"l2": l2, **advice.baseline(target, l2)}
+    scores["warning"] = advice.warning(target, scores["explained"], (picture.width, picture.height), model)
+    record = {"input": str(picture.path), "model": model["name"], "renderer": renderer.name,
               "renderer_version": renderer.version, "size": rendered.shape[0],
-              "input_size": [picture.width, picture.height], "l2": l2,
+              "input_size": [picture.width, picture.height], **scores,
               "action_names": [p.name for p in renderer.action_spec], **record}
     contents = {
         f"{picture.stem}.svg": svg_text,
         f"{picture.stem}.png": pictures.png_bytes(renderer.to_rgb(rendered), PNG_LEVEL),
         f"{picture.stem}_overlay.png": pictures.overlay_png(target, rendered[..., 0], overlay_scale, PNG_LEVEL),
         f"{picture.stem}.json": json.dumps(record, indent=1) + "\n"}
+    outdir.mkdir(parents=True, exist_ok=True)
     for name, content in contents.items():
         write_atomic(outdir / name, content)
-    return {"stem": picture.stem, "input": str(picture.path), "l2": l2, "strokes": strokes, "files": list(contents)}
+    return {"stem": picture.stem, "input": str(picture.path), **scores, "strokes": strokes, "files": list(contents)}
 
 
 def write_many(jobs: list[tuple]) -> list[dict]:

@@ -92,6 +92,8 @@ class _Run:
         self.threads, self.writers, self.bar = threads, writers, bar
         self.size = model.drawer.spec.size
         self.native = options.native(model)
+        self.facts = {"name": model.name, "size": self.size, "slides": bool(model.facts.get("slides")),
+                      "data": model.facts.get("data", "?")}
         self.futures, self.errors = [], []
 
     def read(self, path: Path, stem: str) -> Picture | str:
@@ -114,7 +116,7 @@ class _Run:
         o = self.options
         actions, rendered = draw_inks(self.model, np.stack([p.ink for p in batch]), o.refine, o.batch_size,
                                       self.threads.map)
-        jobs = [(self.outdir, self.model.renderer, self.model.name, p, a, r, o.refine)
+        jobs = [(self.outdir, self.model.renderer, self.facts, p, a, r, o.refine)
                 for p, a, r in zip(batch, actions, rendered)]
         for part in range(0, len(jobs), JOB):
             self._count(self.writers.submit(write_many, jobs[part:part + JOB]))
@@ -123,15 +125,21 @@ class _Run:
         """Draws a picture window by window at its own size and queues its files."""
         model, o = self.model, self.options
         ink = picture.ink.astype(np.float32) / 255
-        if o.drawer == "hierarchical":
-            strokes, state = hierarchical(model.drawer, model.renderer, ink, o.overlap, o.order, self.threads.map,
-                                          o.coarse.drawer if o.coarse else None)
-        else:
-            strokes, state = slide(model.drawer, model.renderer, ink, o.overlap, o.order, map=self.threads.map)
+        with tqdm(desc=f"  windows of {picture.stem}", unit="window", leave=False, disable=self.bar.disable) as windows:
+            def progress(done, total):
+                windows.total = total
+                windows.update(done - windows.n)
+
+            if o.drawer == "hierarchical":
+                strokes, state = hierarchical(model.drawer, model.renderer, ink, o.overlap, o.order, self.threads.map,
+                                              o.coarse.drawer if o.coarse else None, progress)
+            else:
+                strokes, state = slide(model.drawer, model.renderer, ink, o.overlap, o.order, map=self.threads.map,
+                                       progress=progress)
         svg_text = strokes_svg(model.renderer, strokes, picture.height, picture.width)
         kind = "hierarchical" if o.drawer == "hierarchical" else "sliding"
         self._count(self.threads.submit(lambda *job: [write_window_outputs(*job)], self.outdir, model.renderer,
-                                        model.name, picture, strokes, state, svg_text, kind), done=1)
+                                        self.facts, picture, strokes, state, svg_text, kind), done=1)
 
     def run(self, files: list[Path]) -> list[Picture]:
         """Draws every readable file; returns the pictures in the order their rows come back."""
@@ -159,16 +167,16 @@ class _Run:
 
 def vectorize(inputs: list[str], outdir: str | Path, model: Model, options: Options | None = None,
               progress: bool = True) -> tuple[list[dict], list[str]]:
-    """Vectorizes every input into `outdir` (created if missing). Returns one row per written
-    input {stem, input, l2, strokes, files, ink (the model's view, (S, S) or (H, W) uint8)} and
-    the error lines of the inputs that failed. From PROCESS_MIN inputs on, files are written by
-    spawned worker processes: a script calling this needs the `if __name__ == "__main__":` guard."""
+    """Vectorizes every input into `outdir` (created, with its parents, when the first output is
+    written). Returns one row per written input {stem, input, l2, blank_l2, explained, warning,
+    strokes, files, ink (the model's view, (S, S) or (H, W) uint8)} and the error lines of the
+    inputs that failed. From PROCESS_MIN inputs on, files are written by spawned worker processes:
+    a script calling this needs the `if __name__ == "__main__":` guard."""
     options = options or Options()
     options.check(model)
     outdir = Path(outdir)
-    if not outdir.parent.is_dir():
-        raise UserError(f"cannot create {outdir}: folder {outdir.parent} does not exist")
-    outdir.mkdir(exist_ok=True)
+    if outdir.exists() and not outdir.is_dir():
+        raise UserError(f"{outdir} is a file: -o names the output folder")
     files, errors = collect(inputs)
     with ThreadPoolExecutor(THREADS) as threads:
         many = len(files) >= PROCESS_MIN and PROCESSES > 1

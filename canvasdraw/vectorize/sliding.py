@@ -82,10 +82,12 @@ def waves(corners: np.ndarray, window: int, stride: int, visit: list[int]) -> li
 
 
 def slide(drawer: Drawer, renderer, ink: np.ndarray, overlap: bool = True, order: str = "raster",
-          start: np.ndarray | None = None, map=map, record: list | None = None) -> tuple[Strokes, np.ndarray]:
+          start: np.ndarray | None = None, map=map, record: list | None = None,
+          progress=None) -> tuple[Strokes, np.ndarray]:
     """Draws ink (H, W) in [0, 1] window by window (module docstring), from `start` (H, W, C;
     default blank). Returns the strokes and the real final state (H, W, C). With a `record` list,
-    appends each visited window's (hint (S, S), state before it drew (S, S, C)) to it."""
+    appends each visited window's (hint (S, S), state before it drew (S, S, C)) to it;
+    `progress(done, total)` is called after each wave with the windows drawn so far."""
     size = drawer.spec.size
     stride = size // 2 if overlap else size
     height, width = ink.shape
@@ -103,7 +105,7 @@ def slide(drawer: Drawer, renderer, ink: np.ndarray, overlap: bool = True, order
     groups = waves(corners, size, stride, visit_order(corners, stride, fractions, order))
     width_of_batch = 1 << (max(len(g) for g in groups) - 1).bit_length() if groups else 1  # one compiled shape
     blank = renderer.blank(size)
-    actions = []
+    actions, total = [], sum(len(g) for g in groups)
     for wave in groups:
         hints = np.zeros((width_of_batch, size, size, 1), np.float32)
         hints[:len(wave), ..., 0] = crops(hint, wave)
@@ -115,6 +117,8 @@ def slide(drawer: Drawer, renderer, ink: np.ndarray, overlap: bool = True, order
         for (y, x), window_state in zip(corners[wave], wave_states):
             state[y:y + size, x:x + size] = window_state
         actions.append(wave_actions[:len(wave)])
+        if progress is not None:
+            progress(sum(len(a) for a in actions), total)
     visited = np.concatenate(groups) if groups else np.zeros(0, int)
     actions = np.concatenate(actions) if actions else np.zeros((0, drawer.spec.steps, drawer.spec.action_dim),
                                                                  np.float32)
@@ -137,13 +141,14 @@ def own_contexts(drawer: Drawer, renderer, pages: list[np.ndarray], per_page: in
 
 
 def hierarchical(drawer: Drawer, renderer, ink: np.ndarray, overlap: bool = True, order: str = "raster",
-                 map=map, coarse: Drawer | None = None) -> tuple[Strokes, np.ndarray]:
+                 map=map, coarse: Drawer | None = None, progress=None) -> tuple[Strokes, np.ndarray]:
     """The coarse pass at half resolution by `coarse` (default: `drawer` itself), then the
-    sliding pass by `drawer` (module docstring)."""
+    sliding pass by `drawer` (module docstring); `progress` is called by each pass in turn."""
     height, width = ink.shape
     half = np.asarray(Image.fromarray(ink.astype(np.float32), "F").resize(
         (-(-width // 2), -(-height // 2)), Image.BILINEAR))
-    first, _ = slide(coarse or drawer, renderer, half, overlap, order, map=map)
+    first, _ = slide(coarse or drawer, renderer, half, overlap, order, map=map, progress=progress)
     first = Strokes(first.corners * 2, first.sides * 2, first.actions)
-    fine, state = slide(drawer, renderer, ink, overlap, order, render_strokes(renderer, first, height, width), map)
+    fine, state = slide(drawer, renderer, ink, overlap, order, render_strokes(renderer, first, height, width), map,
+                        progress=progress)
     return Strokes.concat([first, fine]), state

@@ -1,0 +1,43 @@
+"""Every vectorize result beside its baseline, and a one-line warning when it is not good.
+
+The baseline is the empty drawing: its L2 is the target's ink energy, mean(target²). A result
+explains the share 1 − L2/L2_blank of that energy (1 = perfect, 0 = no better than drawing
+nothing, < 0 = worse). A picture is judged far from the model's training data when its drawing
+explains less than EXPLAINED_FLOOR of the ink, when more than PHOTO_INK of its pixels are ink
+(filled areas or a photo, not line art on paper), or when a large picture is shrunk to a
+single-window model's size. The warning names a model or option that fits better.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+EXPLAINED_FLOOR = 0.5
+PHOTO_INK = 0.5
+SLIDING_MODEL = "sliding_10lstm"
+SYMBOL_MODEL = "symbols_20lstm"
+
+
+def baseline(target: np.ndarray, l2: float) -> dict:
+    """{"blank_l2", "explained"} of a result with pixel L2 `l2` on `target` (ink in [0, 1])."""
+    blank = float(np.mean(target ** 2))
+    return {"blank_l2": blank, "explained": 1 - l2 / blank if blank > 0 else None}
+
+
+def warning(target: np.ndarray, explained: float | None, input_size: tuple[int, int], model: dict) -> str | None:
+    """One line on what is wrong and what to try instead, or None. `target` is the model's view
+    (ink in [0, 1]); `model` holds the facts name, size, slides and data."""
+    width, height = input_size
+    if not model.get("slides") and max(width, height) > 2 * model["size"]:
+        return (f"a {width}×{height} picture is shrunk to {model['size']} px for {model['name']}; try --model "
+                f"{SLIDING_MODEL}, which draws large pictures window by window at their own size")
+    if np.mean(target > 0.5) > PHOTO_INK:
+        return ("more than half of the picture is ink: canvasdraw draws line art on plain paper (if the ink is "
+                "light on dark, check --invert/--no-invert)")
+    if explained is None or explained >= EXPLAINED_FLOOR:
+        return None
+    verdict = ("the strokes explain none of the ink (no better than an empty drawing)" if explained <= 0 else
+               f"the strokes explain only {explained:.0%} of the ink")
+    other = (f"--model {SYMBOL_MODEL} or --refine 100" if model["name"].startswith("mnist")
+             else "--refine 100 or another model (canvasdraw models)")
+    return f"{verdict}: the picture is far from what {model['name']} was trained on ({model['data']}); try {other}"
