@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import tempfile
 from pathlib import Path
 
 from canvasdraw.errors import UserError
+
+TEMPORARY = re.compile(r"^\..+\.[0-9a-f]{12}\.tmp$")  # write_atomic's file before its rename
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Deletes what write_atomic left half-written in `folder` when a process was killed mid-write."""
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if TEMPORARY.match(path.name) and path.is_file():
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
 
 
 def write_atomic(path: str | Path, data: bytes | str) -> None:

@@ -34,6 +34,7 @@ from tqdm import tqdm
 
 from canvasdraw.data.ink import square_ink
 from canvasdraw.errors import UserError
+from canvasdraw.files import remove_stale_temporaries
 from canvasdraw.store.models import Model
 from canvasdraw.vectorize.inputs import Picture, collect, read_picture, unique_stems
 from canvasdraw.vectorize.outputs import write_many, write_window_outputs
@@ -177,6 +178,7 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, options: Opti
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise UserError(f"{outdir} is a file: -o names the output folder")
+    remove_stale_temporaries(outdir)  # an earlier run killed mid-write
     files, errors = collect(inputs)
     with ThreadPoolExecutor(THREADS) as threads:
         many = len(files) >= PROCESS_MIN and PROCESSES > 1
