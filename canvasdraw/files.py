@@ -64,7 +64,9 @@ def new_folder(path: str | Path):
     `path` must not exist yet (or be an empty folder); on any error nothing is left behind.
     """
     path = Path(path)
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+    if path.exists() and not path.is_dir():
+        raise UserError(f"{path} is a file: -o names the output folder")
+    if path.exists() and any(path.iterdir()):
         raise UserError(f"output folder {path} already exists and is not empty")
     _make_parents(path)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial"))

@@ -45,10 +45,14 @@ def _cmd_demo(args) -> int:
 
 
 def _cmd_models(args) -> int:
+    from canvasdraw.errors import UserError
     from canvasdraw.store.models import describe_models
 
+    if args.runs is not None and not Path(args.runs).is_dir():
+        raise UserError(f"--runs {args.runs} is not a folder")
+
     print("| name | where | renderer | size | steps | variant | data | held-out real L2 |\n|---|---|---|---|---|---|---|---|")
-    for m in describe_models(Path(args.runs)):
+    for m in describe_models(Path(args.runs or "runs")):
         l2 = f"{m['real_l2']:.4f} ({m['eval_images']} images)" if "real_l2" in m else "—"
         print(f"| {m['name']} | {m['where']} | {m['renderer']} | {m['size']} | {m['steps']} | {m['variant']} | "
               f"{m['data']} | {l2} |")
@@ -98,7 +102,7 @@ def add_commands(commands) -> None:
     p.set_defaults(run=_cmd_demo)
 
     p = commands.add_parser("models", help="list the shipped drawer models and the drawer runs under --runs")
-    p.add_argument("--runs", default="runs", help="folder searched for drawer run folders (default ./runs)")
+    p.add_argument("--runs", help="folder searched for drawer run folders (default ./runs, if there is one)")
     p.set_defaults(run=_cmd_models)
 
     p = commands.add_parser("export-model", help="write a drawer run as one model file for vectorize --model")

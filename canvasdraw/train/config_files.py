@@ -21,6 +21,14 @@ def _keys(config, prefix: str = "") -> list[str]:
     return out
 
 
+def _number_or_text(text: str):
+    """'nan', 'inf', '-inf' as floats (literal_eval refuses them), anything else as the text."""
+    try:
+        return float(text) if text.lower().lstrip("+-") in ("nan", "inf", "infinity") else text
+    except ValueError:
+        return text
+
+
 def load_config(spec: str, overrides: list[str] = ()):
     """'configs/x.py:arg' and ['a.b=1', ...] -> ml_collections.ConfigDict. The config is locked:
     an override naming no field of it is an error that lists the closest field names."""
@@ -45,7 +53,7 @@ def load_config(spec: str, overrides: list[str] = ()):
         try:
             value = ast.literal_eval(text)
         except (ValueError, SyntaxError):
-            value = text
+            value = _number_or_text(text)
         try:
             config.update_from_flattened_dict({key: value})
         except (KeyError, TypeError, AttributeError) as err:

@@ -73,7 +73,9 @@ def drawer_setup(config):
     cs = canvas.spec
     renderer = load_renderer(cs.renderer)
     if config.size != cs.size:
-        raise UserError(f"drawer size {config.size} differs from the canvas's {cs.size}")
+        raise UserError(f"drawer size {config.size} differs from the canvas's {cs.size}: set --config.size={cs.size} "
+                        f"or give a {config.size} px canvas (--config.canvas=RUN of configs/canvas.py, whose smoke "
+                        "variant is 16 px)")
     if config.size % 2**config.pyramid:
         raise UserError(f"config.pyramid {config.pyramid}: size {config.size} cannot be halved that often")
     try:

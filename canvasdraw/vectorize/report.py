@@ -22,8 +22,7 @@ HTML_PAGE = """<!DOCTYPE html>
 body {{ font-family: sans-serif; margin: 1.5em; }}
 table {{ border-collapse: collapse; }}
 td, th {{ border-bottom: 1px solid #ddd; padding: 6px 12px; text-align: left; vertical-align: middle; }}
-img {{ max-width: 192px; max-height: 192px; width: auto; height: auto; image-rendering: pixelated;
-       border: 1px solid #ccc; }}
+img {{ height: 160px; width: auto; image-rendering: pixelated; border: 1px solid #ccc; }}
 .warning {{ color: #a33; }}
 </style></head><body>
 <h1>canvasdraw vectorize</h1>
