@@ -1,6 +1,6 @@
 """Fault injection: `kill -9` at random moments of training and vectorizing. A resumed run ends
-with the weights of an uninterrupted one, bit for bit; no worker process outlives its trainer;
-an interrupted vectorize leaves only complete files."""
+with the weights of an uninterrupted one, bit for bit; no worker process outlives its trainer or
+its vectorize; an interrupted vectorize leaves only complete files."""
 
 import json
 import os
@@ -149,8 +149,10 @@ def test_a_killed_vectorize_leaves_only_complete_files(tmp_path):
     out = tmp_path / "out"
     proc = start(["vectorize", str(inputs), "-o", str(out)], tmp_path / "vectorize.log")
     assert wait_for(lambda: out.is_dir() and len(os.listdir(out)) > 40), (tmp_path / "vectorize.log").read_text()[-2000:]
+    writers = descendants(proc.pid)  # 600 inputs: files are written by a pool of worker processes
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    assert writers and wait_for(lambda: not any(alive(pid) for pid in writers), 20)
     written = [p for p in out.iterdir() if not p.name.startswith(".")]
     assert 40 < len(written) < 4 * 600
     for path in written:  # each visible file is whole

@@ -13,7 +13,7 @@ PACKAGE = ROOT / "canvasdraw"
 # The data flow, upstream first; a module may import its own subpackage, the shared root modules
 # and subpackages of a lower rank (train and vectorize are peers: neither imports the other).
 RANKS = {"render": 0, "data": 1, "nets": 2, "metrics": 3, "store": 4, "train": 5, "vectorize": 5, "cli": 6}
-SHARED = {"errors", "files", "pictures"}  # root modules everyone may use; they import only each other
+SHARED = {"errors", "files", "pictures", "processes"}  # root modules everyone may use; they import only each other
 MAX_LINES = 300
 
 

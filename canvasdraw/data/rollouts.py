@@ -16,15 +16,13 @@ the global stream is the same for any P.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
-import signal
-import sys
 
 import grain
 import numpy as np
 from absl import flags
 
+from canvasdraw.processes import die_with_parent
 from canvasdraw.render.contract import Renderer, check_size
 
 
@@ -123,14 +121,6 @@ def batches(spec: RolloutSpec, episodes_per_batch: int, num_batches: int, start_
         dataset = dataset.mp_prefetch(grain.MultiprocessingOptions(
             num_workers=workers, per_worker_buffer_size=buffer_per_worker), worker_init_fn=die_with_parent)
     return iter(dataset)
-
-
-def die_with_parent(worker_index: int = 0, worker_count: int = 1) -> None:
-    """Run in a worker process: the kernel kills it when the process that started it dies, even by
-    `kill -9`, so no render worker (nor, through it, the resource tracker) outlives its trainer.
-    Linux only (prctl PR_SET_PDEATHSIG); elsewhere nothing happens."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
 
 
 def _mark_absl_flags_parsed():

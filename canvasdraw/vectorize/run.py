@@ -35,6 +35,7 @@ from tqdm import tqdm
 from canvasdraw.data.ink import square_ink
 from canvasdraw.errors import UserError
 from canvasdraw.files import remove_stale_temporaries
+from canvasdraw.processes import die_with_parent
 from canvasdraw.store.models import Model
 from canvasdraw.vectorize.inputs import Picture, collect, read_picture, unique_stems
 from canvasdraw.vectorize.outputs import write_many, write_window_outputs
@@ -182,8 +183,8 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, options: Opti
     files, errors = collect(inputs)
     with ThreadPoolExecutor(THREADS) as threads:
         many = len(files) >= PROCESS_MIN and PROCESSES > 1
-        writers = (ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("spawn")) if many
-                   else threads)
+        writers = (ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=die_with_parent) if many else threads)
         # The writers finish (their callbacks update the bar) before the bar closes.
         with tqdm(total=len(files), desc=f"vectorize ({model.name})", unit="image", disable=not progress) as bar, \
                 writers:
