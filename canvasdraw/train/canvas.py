@@ -9,13 +9,10 @@ seed (EVAL_SEED) no training run may use.
 from __future__ import annotations
 
 import dataclasses
-import sys
 
 import jax
 import jax.numpy as jnp
-import optax
 from flax import nnx
-from tqdm import tqdm
 
 from canvasdraw.data.rollouts import RolloutSpec, transitions
 from canvasdraw.errors import UserError
@@ -25,16 +22,7 @@ from canvasdraw.nets.frozen import freeze
 from canvasdraw.nets.losses import bce
 from canvasdraw.render.registry import load_renderer
 from canvasdraw.store.runs import RunFolder
-from canvasdraw.train.loop import (
-    check_config,
-    data_mesh,
-    describe_devices,
-    fit,
-    host_rollouts,
-    learning_rate,
-    replicate,
-    shard_batch,
-)
+from canvasdraw.train.loop import check_config, fit, host_rollouts, resume_on_mesh, shard_batch
 
 
 @nnx.jit
@@ -83,12 +71,7 @@ def train_and_evaluate(config, workdir, allow_changes: bool = False) -> dict:
 
 def _train(config, run: RunFolder, renderer, spec) -> dict:
     model = make_canvas(spec, nnx.Rngs(config.seed))
-    optimizer = nnx.Optimizer(model, optax.adam(learning_rate(config)), wrt=nnx.Param)
-    step = run.restore(model, optimizer) or 0
-    mesh = data_mesh()
-    tqdm.write(describe_devices(mesh, config.batch_size), file=sys.stderr)
-    nnx.update(model, replicate(mesh, nnx.state(model)))
-    nnx.update(optimizer, replicate(mesh, nnx.state(optimizer)))
+    optimizer, step, mesh = resume_on_mesh(run, model, config)
     stream = host_rollouts(RolloutSpec(renderer, spec.size, config.seed, config.episode_length),
                            config.batch_size // config.episode_length, max(config.steps - step, 0),
                            start_batch=step, workers=config.workers)

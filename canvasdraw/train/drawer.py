@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import sys
 
 import grain
 import jax
 import jax.numpy as jnp
-import optax
 from flax import nnx
-from tqdm import tqdm
 
 from canvasdraw.data.sources import ImageSet, load_images, shifted
 from canvasdraw.errors import UserError
@@ -32,7 +29,7 @@ from canvasdraw.render.registry import load_renderer
 from canvasdraw.store.canvases import export_canvas, load_canvas
 from canvasdraw.store.models import CANVAS_FILE, Model, load_model
 from canvasdraw.store.runs import RunFolder
-from canvasdraw.train.loop import check_config, data_mesh, describe_devices, fit, learning_rate, replicate, shard_batch
+from canvasdraw.train.loop import check_config, fit, replicate, resume_on_mesh, shard_batch
 
 
 @functools.partial(nnx.jit, static_argnames="pyramid")
@@ -139,12 +136,7 @@ def _train(config, run: RunFolder, renderer, canvas: FrozenCanvas, drawer: Drawe
     else:
         export_canvas(canvas.module(), run.path / CANVAS_FILE)
     spec = drawer.spec
-    optimizer = nnx.Optimizer(drawer, optax.adam(learning_rate(config)), wrt=nnx.Param)
-    step = run.restore(drawer, optimizer) or 0
-    mesh = data_mesh()
-    tqdm.write(describe_devices(mesh, config.batch_size), file=sys.stderr)
-    nnx.update(drawer, replicate(mesh, nnx.state(drawer)))
-    nnx.update(optimizer, replicate(mesh, nnx.state(optimizer)))
+    optimizer, step, mesh = resume_on_mesh(run, drawer, config)
     canvas = replicate(mesh, canvas)
     start = replicate(mesh, jnp.asarray(renderer.blank(spec.size)))
     stream = image_batches(train, config.batch_size, config.seed, step, max(config.steps - step, 0), config.shift)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import contextlib
 import math
 import signal
+import sys
 import time
 
 import jax
 import optax
+from flax import nnx
 from jax.sharding import NamedSharding, PartitionSpec
 from tqdm import tqdm
 
@@ -79,6 +81,19 @@ def describe_devices(mesh, batch_size: int) -> str:
     device = jax.devices()[0]
     return (f"training on {jax.device_count()} {device.platform} device(s) in {jax.process_count()} process(es), "
             f"mesh {dict(mesh.shape)}, batch {batch_size} ({batch_size // jax.device_count()} per device)")
+
+
+def resume_on_mesh(run: RunFolder, model, config) -> tuple:
+    """Adam for `model` (learning_rate(config)), both loaded from the run's latest checkpoint if
+    it has one and replicated over the data mesh, whose devices are logged. Returns (optimizer,
+    the step to go on from, mesh)."""
+    optimizer = nnx.Optimizer(model, optax.adam(learning_rate(config)), wrt=nnx.Param)
+    step = run.restore(model, optimizer) or 0
+    mesh = data_mesh()
+    tqdm.write(describe_devices(mesh, config.batch_size), file=sys.stderr)
+    nnx.update(model, replicate(mesh, nnx.state(model)))
+    nnx.update(optimizer, replicate(mesh, nnx.state(optimizer)))
+    return optimizer, step, mesh
 
 
 def learning_rate(config):
