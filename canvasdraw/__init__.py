@@ -3,7 +3,7 @@
 The package follows the data flow, and imports point down this list only (tests/test_layout.py):
 render (the renderer plug-in SDK) → data (rollouts, image sources; no JAX) → nets (canvas,
 drawer; Flax NNX) → metrics → store (weights, model files, run folders) → train, vectorize → cli.
-errors, files and pictures are shared by all of them.
+errors, files, pictures and processes are shared by all of them.
 """
 
 from canvasdraw.errors import UserError

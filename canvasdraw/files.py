@@ -43,6 +43,16 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
         raise
 
 
+def check_creatable(path: Path) -> None:
+    """A UserError now, rather than after the work, when a file stands where `path` or one of
+    the folders above it would have to be a folder."""
+    for place in (path, *path.parents):
+        if place.exists():
+            if not place.is_dir():
+                raise UserError(f"cannot create {path}: {place} is a file")
+            return
+
+
 def _make_parents(path: Path) -> None:
     """Creates the folders above `path`; a file in the way is a UserError."""
     try:

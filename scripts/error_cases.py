@@ -102,6 +102,8 @@ CASES = [
     ("train-canvas: --config.canvas.form=round", TC + ["--config.canvas.form=round"], None),
     ("train-canvas: unknown renderer", TC + ["--config.renderer=nosuch"], None),
     ("train-canvas: --workdir a file", ["train-canvas", "--config", SMOKE, "--workdir", "f.txt"], text("f.txt", "x")),
+    ("train-canvas: --workdir below a file", ["train-canvas", "--config", SMOKE, "--workdir", "f.txt/run"],
+     text("f.txt", "x")),
     ("train-canvas: --workdir not a run folder", TC, folder("run", "x")),
     ("train-canvas: corrupt run.json", TC, lambda d: (folder("run")(d), (d / "run" / "run.json").write_text("{"))),
     ("train-canvas: resume with another seed", TC + ["--config.seed=3", "--config.steps=2"], trained_canvas),
@@ -134,6 +136,7 @@ CASES = [
     ("models: --runs missing", ["models", "--runs", "nowhere"], None),
     ("vectorize: --config.* does not apply", V + ["in.png", "-o", "out", "--config.steps=3"], stroke),
     ("vectorize: -o a file", V + ["in.png", "-o", "in.png"], stroke),
+    ("vectorize: -o below a file", V + ["in.png", "-o", "in.png/out"], stroke),
     ("vectorize: unknown model", V + ["in.png", "-o", "out", "--model", "nosuch"], stroke),
     ("vectorize: --model a file that is not a model", V + ["in.png", "-o", "out", "--model", "in.png"], stroke),
     ("vectorize: --refine -3", V + ["in.png", "-o", "out", "--refine", "-3"], stroke),
@@ -172,7 +175,7 @@ def main():
     for case, args, setup, *env in CASES:
         with tempfile.TemporaryDirectory() as tmp:
             code, lines, left = run_case(args, setup, env[0] if env else None, Path(tmp))
-        message = " / ".join(lines).replace(tmp, ".").replace("|", "\\|") or "—"
+        message = " / ".join(lines).replace(tmp, ".").replace(str(REPO) + "/", "").replace("|", "\\|") or "—"
         command = " ".join(args).replace(str(REPO) + "/", "").replace("|", "\\|")
         print(f"| {case} | `canvasdraw {command}` | {code} | {message} | {', '.join(left) or 'none'} |", flush=True)
 

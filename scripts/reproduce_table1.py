@@ -88,12 +88,12 @@ def main():
         # Each stage resumes a finished or interrupted run; the last ends by scoring the test split.
         if args.refit_steps:
             config.final_eval_images = 512  # a quick score; the full one comes last
-            train_and_evaluate(config, str(workdir))
+            train_and_evaluate(config, str(workdir), allow_changes=True)
             if not (workdir / PRIOR_FILE).exists():
                 print(refit_run(workdir, config.data, args.refit_steps))
             config.steps += args.after_refit
             config.final_eval_images = None
-        result = train_and_evaluate(config, str(workdir))
+        result = train_and_evaluate(config, str(workdir), allow_changes=True)
         rows.append((variant, result["real_l2"], result["canvas_l2"], PAPER.get(variant),
                      f"{training_minutes(workdir):.0f} min training"))
     if args.baseline_images:

@@ -1,4 +1,4 @@
-"""Large line-drawing pages and the training windows cut from them (canvasdraw.drawings)."""
+"""Large line-drawing pages and the training windows cut from them (canvasdraw.data.pages)."""
 
 import numpy as np
 import pytest

@@ -261,3 +261,20 @@ def test_large_pictures_are_drawn_window_by_window_at_their_own_size(model_file,
     assert main(["vectorize", str(inputs), "-o", str(tmp_path / "x"), "--model", str(model_file),
                  "--drawer", "sliding", "--refine", "3"]) == 2
     assert not (tmp_path / "x").exists()
+
+
+def test_advice_names_the_drawer_that_fits_a_large_picture():
+    from canvasdraw.vectorize.advice import warning
+
+    target = np.zeros((64, 64), np.float32)
+    single = {"name": "mnist_4lstm", "size": 64, "slides": False, "data": "mnist"}
+    sliding = {**single, "name": "sliding_10lstm", "slides": True}
+    assert "try --model sliding_10lstm" in warning(target, None, (512, 512), single, windowed=False)
+    assert "try --drawer auto" in warning(target, None, (512, 512), sliding, windowed=False)
+    assert warning(target, None, (512, 512), single, windowed=True) is None  # drawn at its own size
+    assert warning(target, 0.9, (64, 64), single, windowed=False) is None
+    assert "explain none of the ink" in warning(target, -0.2, (64, 64), single, windowed=False)
+    assert "--model symbols_20lstm" in warning(target, 0.3, (64, 64), single, windowed=False)
+    assert "more than half of the picture is ink" in warning(np.ones((64, 64), np.float32), 0.9, (64, 64), single,
+                                                             False)
+

@@ -66,8 +66,8 @@ def _cmd_refit_canvas(args) -> int:
     from canvasdraw.train.refit import refit_run
 
     _print_eval(refit_run(args.workdir, args.data, args.steps, args.eval_images, args.learning_rate))
-    print(f"saved the re-fitted canvas in {args.workdir}; continue with train-drawer --workdir {args.workdir} "
-          "--config.steps=<more> --allow-changes")
+    print(f"saved the re-fitted canvas in {args.workdir}; continue with train-drawer --config <its config> "
+          f"--workdir {args.workdir} --config.steps=<more> --allow-changes")
     return 0
 
 

@@ -1,7 +1,8 @@
 """A training run's folder ("workdir"): Orbax checkpoints, the run's facts, checked on resume,
 and its JSONL + TensorBoard metrics. It holds:
     run.json          facts a checkpoint is only valid with (renderer name/version/actions,
-                      size, architecture); a resumed run must match them exactly
+                      size, architecture), which a resumed run must match exactly; the
+                      training settings ("config") and their allowed changes ("history")
     checkpoints/      Orbax steps, items "model" (nnx params) and "opt" (optimizer state)
     metrics.jsonl     one JSON object per logged step
     tb/               TensorBoard event files
@@ -23,7 +24,7 @@ from tensorboardX import SummaryWriter
 
 from canvasdraw import pictures
 from canvasdraw.errors import UserError
-from canvasdraw.files import write_atomic
+from canvasdraw.files import check_creatable, write_atomic
 
 
 def _flat(facts: dict, prefix: str = "") -> dict:
@@ -60,6 +61,12 @@ def config_changes(saved: dict, wanted: dict) -> dict:
             if saved.get(k) != wanted.get(k) and k.split(".")[0] not in CADENCE}
 
 
+def has_checkpoint(path: str | Path) -> bool:
+    """Whether a run folder holds a finished checkpoint (a step folder Orbax completed)."""
+    checkpoints = Path(path) / "checkpoints"
+    return checkpoints.is_dir() and any(p.name.isdigit() for p in checkpoints.iterdir())
+
+
 class RunFolder:
     """A training run's folder: checkpoints, run facts and metric logs (see module docstring).
 
@@ -75,6 +82,7 @@ class RunFolder:
         facts_file = self.path / "run.json"
         if self.path.exists() and not self.path.is_dir():
             raise UserError(f"{self.path} is a file, not a run folder")
+        check_creatable(self.path)
         # The processes of a multi-process run all open the folder; one of them may be creating it.
         for _ in range(20):  # its window is mkdir .. rename of run.json: microseconds
             if facts_file.exists() or not self.path.exists() or not any(self.path.iterdir()):
@@ -109,7 +117,8 @@ class RunFolder:
             raise UserError(f"{self.path} was trained with other settings ({listed}); "
                             "pass --allow-changes to go on with the new ones")
         if changes or "config" not in saved:
-            history = saved.get("history", []) + ([{"changes": changes}] if changes else [])
+            note = {"changes": changes} if changes else {"recorded": "the settings of this resume; earlier ones unknown"}
+            history = saved.get("history", []) + [note]
             write_atomic(facts_file, json.dumps({**saved, "config": config, "history": history}, indent=2) + "\n")
 
     def discard(self) -> None:

@@ -20,7 +20,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from canvasdraw.data.sources import ImageSet, load_images, shifted
-from canvasdraw.errors import UserError
+from canvasdraw.errors import NonFiniteLossError, UserError
 from canvasdraw.metrics.drawer import drawer_l2, drawer_sheet
 from canvasdraw.nets.drawer import Drawer, DrawerSpec, unroll
 from canvasdraw.nets.frozen import FrozenCanvas
@@ -28,7 +28,7 @@ from canvasdraw.nets.losses import action_penalty, pyramid_l2
 from canvasdraw.render.registry import load_renderer
 from canvasdraw.store.canvases import export_canvas, load_canvas
 from canvasdraw.store.models import CANVAS_FILE, Model, load_model
-from canvasdraw.store.runs import RunFolder
+from canvasdraw.store.runs import RunFolder, has_checkpoint
 from canvasdraw.train.loop import check_config, fit, replicate, resume_on_mesh, shard_batch
 
 
@@ -118,11 +118,13 @@ def train_and_evaluate(config, workdir, allow_changes: bool = False) -> dict:
     train, test = load_images(config.data, spec.size, "train"), load_images(config.data, spec.size, "test")
     check_targets(train, canvas)
     drawer = Drawer(spec, rngs=nnx.Rngs(config.seed))
-    if config.init_from:  # a resumed run's checkpoint replaces these parameters
+    if config.init_from and not has_checkpoint(workdir):  # a resumed run goes on from its own checkpoint
         start_from(drawer, load_model(config.init_from), canvas)
     run = RunFolder(workdir, facts, config=config.to_dict(), allow_changes=allow_changes)
     try:
         return _train(config, run, renderer, canvas, drawer, train, test)
+    except NonFiniteLossError:
+        raise  # the folder's metrics show where the loss blew up
     except BaseException:
         run.discard()
         raise

@@ -48,8 +48,8 @@ def check_finite(step: int, **losses) -> None:
     """Raises NonFiniteLossError naming the step if any loss is NaN or inf."""
     for name, value in losses.items():
         if not math.isfinite(float(value)):
-            raise NonFiniteLossError(f"{name} became {float(value)} at step {step}; "
-                                     "the last good checkpoint is kept")
+            raise NonFiniteLossError(f"{name} became {float(value)} at step {step}; the run folder keeps "
+                                     "its metrics and the checkpoints written before")
 
 
 def _whole(value) -> bool:

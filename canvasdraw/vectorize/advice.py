@@ -24,13 +24,16 @@ def baseline(target: np.ndarray, l2: float) -> dict:
     return {"blank_l2": blank, "explained": 1 - l2 / blank if blank > 0 else None}
 
 
-def warning(target: np.ndarray, explained: float | None, input_size: tuple[int, int], model: dict) -> str | None:
+def warning(target: np.ndarray, explained: float | None, input_size: tuple[int, int], model: dict,
+            windowed: bool) -> str | None:
     """One line on what is wrong and what to try instead, or None. `target` is the model's view
-    (ink in [0, 1]); `model` holds the facts name, size, slides and data."""
+    (ink in [0, 1]); `model` holds the facts name, size, slides and data; `windowed`: the picture
+    was drawn window by window at its own size rather than shrunk to the model's."""
     width, height = input_size
-    if not model.get("slides") and max(width, height) > 2 * model["size"]:
-        return (f"a {width}×{height} picture is shrunk to {model['size']} px for {model['name']}; try --model "
-                f"{SLIDING_MODEL}, which draws large pictures window by window at their own size")
+    if not windowed and max(width, height) > 2 * model["size"]:
+        other = ("--drawer auto, which slides this model over large pictures" if model.get("slides") else
+                 f"--model {SLIDING_MODEL}, which draws large pictures window by window at their own size")
+        return f"a {width}×{height} picture is shrunk to {model['size']} px for {model['name']}; try {other}"
     if np.mean(target > 0.5) > PHOTO_INK:
         return ("more than half of the picture is ink: canvasdraw draws line art on plain paper (if the ink is "
                 "light on dark, check --invert/--no-invert)")

@@ -42,10 +42,10 @@ def write_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Pictur
                   rendered: np.ndarray, refine: int) -> dict:
     """Writes one input's four files into `outdir` (module docstring of canvasdraw.vectorize.run);
     `rendered` is the real renderer's drawing of `actions` at the model size. Returns {stem,
-    input, l2, strokes, files}."""
+    input, l2, blank_l2, explained, warning, strokes, files}."""
     svg_text = placed_svg(renderer.to_svg(actions, max(picture.width, picture.height)), picture)
     record = {"refine_steps": refine, "actions": [[round(float(v), 5) for v in a] for a in actions]}
-    return _write(outdir, renderer, model, picture, svg_text, rendered, record, len(actions), OVERLAY_SCALE)
+    return _write(outdir, renderer, model, picture, svg_text, rendered, record, len(actions), OVERLAY_SCALE, False)
 
 
 def write_window_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Picture, strokes,
@@ -57,17 +57,17 @@ def write_window_outputs(outdir: Path, renderer: Renderer, model: dict, picture:
                for (y, x), side, actions in zip(strokes.corners, strokes.sides, strokes.actions)]
     record = {"drawer": drawer, "windows": windows}
     return _write(outdir, renderer, model, picture, svg_text, rendered, record,
-                  strokes.actions.shape[0] * strokes.actions.shape[1], 1)
+                  strokes.actions.shape[0] * strokes.actions.shape[1], 1, True)
 
 
-def _write(outdir, renderer, model, picture, svg_text, rendered, record, strokes, overlay_scale) -> dict:
+def _write(outdir, renderer, model, picture, svg_text, rendered, record, strokes, overlay_scale, windowed) -> dict:
     """Makes all four files' contents, then writes each atomically (OUTDIR and its parents are
     created with the first): a failure leaves none. `model` holds the facts name, size, slides
-    and data (`advice.warning`)."""
+    and data, `windowed` says how the picture was drawn (`advice.warning`)."""
     target = picture.ink.astype(np.float32) / 255
     l2 = float(np.mean((rendered[..., 0] - target) ** 2))
     scores = {"l2": l2, **advice.baseline(target, l2)}
-    scores["warning"] = advice.warning(target, scores["explained"], (picture.width, picture.height), model)
+    scores["warning"] = advice.warning(target, scores["explained"], (picture.width, picture.height), model, windowed)
     record = {"input": str(picture.path), "model": model["name"], "renderer": renderer.name,
               "renderer_version": renderer.version, "size": rendered.shape[0],
               "input_size": [picture.width, picture.height], **scores,
@@ -77,7 +77,6 @@ def _write(outdir, renderer, model, picture, svg_text, rendered, record, strokes
         f"{picture.stem}.png": pictures.png_bytes(renderer.to_rgb(rendered), PNG_LEVEL),
         f"{picture.stem}_overlay.png": pictures.overlay_png(target, rendered[..., 0], overlay_scale, PNG_LEVEL),
         f"{picture.stem}.json": json.dumps(record, indent=1) + "\n"}
-    outdir.mkdir(parents=True, exist_ok=True)
     for name, content in contents.items():
         write_atomic(outdir / name, content)
     return {"stem": picture.stem, "input": str(picture.path), **scores, "strokes": strokes, "files": list(contents)}

@@ -6,6 +6,7 @@ a thumbnail (at most THUMBNAIL px a side) in OUTDIR/gallery/. Pictures keep thei
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 from urllib.parse import quote
 
@@ -42,15 +43,25 @@ def _thumbnail(ink: np.ndarray) -> bytes:
     return pictures.png_bytes(np.asarray(image, np.float32) / 255)
 
 
+def _link(name: str) -> str:
+    """A file name as a URL path, whatever bytes it holds."""
+    return quote(os.fsencode(name))
+
+
+def _shown(text: str) -> str:
+    """Text for the page: names that are not valid UTF-8 show replacement characters."""
+    return html.escape(os.fsencode(text).decode("utf-8", "replace"))
+
+
 def _row(row: dict) -> str:
-    stem = html.escape(row["stem"])
+    stem = _shown(row["stem"])
     sources = [f"gallery/{row['stem']}.png", f"{row['stem']}.png", f"{row['stem']}_overlay.png"]
-    cells = "".join(f'<td><img src="{quote(src)}" alt="{stem}"></td>' for src in sources)
+    cells = "".join(f'<td><img src="{_link(src)}" alt="{stem}"></td>' for src in sources)
     explained = "—" if row["explained"] is None else f"{row['explained']:.0%}"
     note = f'<br><span class="warning">{html.escape(row["warning"])}</span>' if row["warning"] else ""
     return (f'<tr>{cells}<td>{row["l2"]:.4f}</td><td>{row["blank_l2"]:.4f}</td><td>{explained}</td>'
-            f'<td>{row["strokes"]}</td></tr>\n<tr><td colspan="7"><small>{html.escape(row["input"])} → '
-            f'<a href="{quote(row["stem"])}.svg">{stem}.svg</a></small>{note}</td></tr>')
+            f'<td>{row["strokes"]}</td></tr>\n<tr><td colspan="7"><small>{_shown(row["input"])} → '
+            f'<a href="{_link(row["stem"] + ".svg")}">{stem}.svg</a></small>{note}</td></tr>')
 
 
 def write_report(outdir: Path, rows: list[dict], model_name: str, errors: list[str]) -> Path:

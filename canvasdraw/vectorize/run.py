@@ -34,7 +34,7 @@ from tqdm import tqdm
 
 from canvasdraw.data.ink import square_ink
 from canvasdraw.errors import UserError
-from canvasdraw.files import remove_stale_temporaries
+from canvasdraw.files import check_creatable, remove_stale_temporaries
 from canvasdraw.processes import die_with_parent
 from canvasdraw.store.models import Model
 from canvasdraw.vectorize.inputs import Picture, collect, read_picture, unique_stems
@@ -179,7 +179,9 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, options: Opti
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise UserError(f"{outdir} is a file: -o names the output folder")
-    remove_stale_temporaries(outdir)  # an earlier run killed mid-write
+    check_creatable(outdir)
+    for folder in (outdir, outdir / "gallery"):
+        remove_stale_temporaries(folder)  # an earlier run killed mid-write
     files, errors = collect(inputs)
     with ThreadPoolExecutor(THREADS) as threads:
         many = len(files) >= PROCESS_MIN and PROCESSES > 1
@@ -191,6 +193,7 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, options: Opti
             run = _Run(model, options, outdir, threads, writers, bar)
             pictures = run.run(files)
             rows = [row for future in run.futures for row in future.result()]
+            threads.shutdown(wait=True)  # large pictures' writes (and their bar updates) are on these threads
     for row, picture in zip(rows, pictures):
         row["ink"] = picture.ink
     return rows, errors + run.errors

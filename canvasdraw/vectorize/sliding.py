@@ -149,6 +149,11 @@ def hierarchical(drawer: Drawer, renderer, ink: np.ndarray, overlap: bool = True
         (-(-width // 2), -(-height // 2)), Image.BILINEAR))
     first, _ = slide(coarse or drawer, renderer, half, overlap, order, map=map, progress=progress)
     first = Strokes(first.corners * 2, first.sides * 2, first.actions)
+    coarse_count = len(first)
+
+    def fine_progress(done, total):  # one count over both passes
+        progress(coarse_count + done, coarse_count + total)
+
     fine, state = slide(drawer, renderer, ink, overlap, order, render_strokes(renderer, first, height, width), map,
-                        progress=progress)
+                        progress=fine_progress if progress else None)
     return Strokes.concat([first, fine]), state
