@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 import time
@@ -15,7 +16,10 @@ def die_with_parent(*_worker_info) -> None:
     nothing it holds (the multiprocessing resource tracker included) is left behind. The kernel's
     PR_SET_PDEATHSIG is not used: it fires when the *thread* that started the worker ends, and
     Grain may start workers from short-lived threads."""
-    parent = os.getppid()
+    # The parent multiprocessing recorded at spawn time: os.getppid() here would already be init's
+    # if the parent died while this worker was still importing.
+    started_by = multiprocessing.parent_process()
+    parent = started_by.pid if started_by is not None else os.getppid()
 
     def watch():
         while os.getppid() == parent:
