@@ -43,13 +43,13 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
         raise
 
 
-def check_creatable(path: Path) -> None:
-    """A UserError now, rather than after the work, when a file stands where `path` or one of
-    the folders above it would have to be a folder."""
+def check_creatable(path: Path, itself: str) -> None:
+    """A UserError now, rather than after the work, when a file stands where the folder `path`
+    or one of the folders above it would have to be; `itself` is the message when `path` is one."""
     for place in (path, *path.parents):
         if place.exists():
             if not place.is_dir():
-                raise UserError(f"cannot create {path}: {place} is a file")
+                raise UserError(itself if place == path else f"cannot create {path}: {place} is a file")
             return
 
 
@@ -74,8 +74,7 @@ def new_folder(path: str | Path):
     `path` must not exist yet (or be an empty folder); on any error nothing is left behind.
     """
     path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise UserError(f"{path} is a file: -o names the output folder")
+    check_creatable(path, f"{path} is a file: -o names the output folder")
     if path.exists() and any(path.iterdir()):
         raise UserError(f"output folder {path} already exists and is not empty")
     _make_parents(path)

@@ -11,6 +11,7 @@ and its JSONL + TensorBoard metrics. It holds:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import time
@@ -23,7 +24,7 @@ from flax import nnx
 from tensorboardX import SummaryWriter
 
 from canvasdraw import pictures
-from canvasdraw.errors import UserError
+from canvasdraw.errors import NonFiniteLossError, UserError
 from canvasdraw.files import check_creatable, write_atomic
 
 
@@ -72,7 +73,7 @@ class RunFolder:
 
     `facts` must equal those of an existing folder; `config` (the training settings, for trainers)
     may differ only in CADENCE fields unless `allow_changes`, and then run.json records the
-    change in its "history". A folder this object created is `created` until it is discarded."""
+    change in its "history". `created`: this object made the folder (see discarded_if_start_fails)."""
 
     def __init__(self, path: str | Path, facts: dict, keep: int = 2, config: dict | None = None,
                  allow_changes: bool = False):
@@ -80,9 +81,7 @@ class RunFolder:
         facts = json.loads(json.dumps(facts))  # tuples -> lists, as they read back from disk
         config = json.loads(json.dumps(config)) if config is not None else None
         facts_file = self.path / "run.json"
-        if self.path.exists() and not self.path.is_dir():
-            raise UserError(f"{self.path} is a file, not a run folder")
-        check_creatable(self.path)
+        check_creatable(self.path, f"{self.path} is a file, not a run folder")
         # The processes of a multi-process run all open the folder; one of them may be creating it.
         for _ in range(20):  # its window is mkdir .. rename of run.json: microseconds
             if facts_file.exists() or not self.path.exists() or not any(self.path.iterdir()):
@@ -121,12 +120,20 @@ class RunFolder:
             history = saved.get("history", []) + [note]
             write_atomic(facts_file, json.dumps({**saved, "config": config, "history": history}, indent=2) + "\n")
 
-    def discard(self) -> None:
-        """Removes the folder if this object created it and no checkpoint was written: a start that
-        failed leaves nothing behind."""
-        if self.created and self.latest_step() is None:
-            self.close()
-            shutil.rmtree(self.path, ignore_errors=True)
+    @contextlib.contextmanager
+    def discarded_if_start_fails(self):
+        """A block (the training) after which, if it raised, the folder is removed when this object
+        created it and no checkpoint was written: a start that failed leaves nothing behind. A
+        non-finite loss keeps the folder: its metrics show where the loss blew up."""
+        try:
+            yield
+        except NonFiniteLossError:
+            raise
+        except BaseException:
+            if self.created and self.latest_step() is None:
+                self.close()
+                shutil.rmtree(self.path, ignore_errors=True)
+            raise
 
     def forget_after(self, step: int) -> None:
         """Drops metric rows logged after `step` (the checkpoint a resumed run goes on from), so a

@@ -15,7 +15,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from canvasdraw.data.rollouts import RolloutSpec, transitions
-from canvasdraw.errors import NonFiniteLossError, UserError
+from canvasdraw.errors import UserError
 from canvasdraw.metrics.canvas import EVAL_SEED, canvas_fidelity, canvas_sheet
 from canvasdraw.nets.canvas import make_canvas, next_state, spec_for
 from canvasdraw.nets.frozen import freeze
@@ -62,13 +62,8 @@ def train_and_evaluate(config, workdir, allow_changes: bool = False) -> dict:
     final canvas (`canvas_fidelity`). Nothing is written unless the config is valid."""
     renderer, spec, facts = canvas_setup(config)
     run = RunFolder(workdir, facts, config=config.to_dict(), allow_changes=allow_changes)
-    try:
+    with run.discarded_if_start_fails():
         return _train(config, run, renderer, spec)
-    except NonFiniteLossError:
-        raise  # the folder's metrics show where the loss blew up
-    except BaseException:
-        run.discard()
-        raise
 
 
 def _train(config, run: RunFolder, renderer, spec) -> dict:

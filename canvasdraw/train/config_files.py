@@ -43,12 +43,13 @@ def load_config(spec: str, overrides: list[str] = ()):
     except ValueError as err:
         raise UserError(f"{spec}: {err}") from None
     config.lock()
+    fields = _keys(config)
     for item in overrides:
         key, sep, text = item.partition("=")
         if not sep:
             raise UserError(f"override {item!r} must look like --config.name=value")
-        if key not in _keys(config):
-            close = difflib.get_close_matches(key, _keys(config), n=3, cutoff=0.5)
+        if key not in fields:
+            close = difflib.get_close_matches(key, fields, n=3, cutoff=0.5)
             raise UserError(f"{spec} has no field {key!r}" + (f"; did you mean {', '.join(close)}?" if close else ""))
         try:
             value = ast.literal_eval(text)

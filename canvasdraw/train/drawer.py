@@ -20,7 +20,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from canvasdraw.data.sources import ImageSet, load_images, shifted
-from canvasdraw.errors import NonFiniteLossError, UserError
+from canvasdraw.errors import UserError
 from canvasdraw.metrics.drawer import drawer_l2, drawer_sheet
 from canvasdraw.nets.drawer import Drawer, DrawerSpec, unroll
 from canvasdraw.nets.frozen import FrozenCanvas
@@ -121,13 +121,8 @@ def train_and_evaluate(config, workdir, allow_changes: bool = False) -> dict:
     if config.init_from and not has_checkpoint(workdir):  # a resumed run goes on from its own checkpoint
         start_from(drawer, load_model(config.init_from), canvas)
     run = RunFolder(workdir, facts, config=config.to_dict(), allow_changes=allow_changes)
-    try:
+    with run.discarded_if_start_fails():
         return _train(config, run, renderer, canvas, drawer, train, test)
-    except NonFiniteLossError:
-        raise  # the folder's metrics show where the loss blew up
-    except BaseException:
-        run.discard()
-        raise
 
 
 def _train(config, run: RunFolder, renderer, canvas: FrozenCanvas, drawer: Drawer, train: ImageSet,

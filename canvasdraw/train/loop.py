@@ -69,8 +69,7 @@ def check_config(config, positive: tuple[str, ...] = (), non_negative: tuple[str
     rate = config.learning_rate
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < math.inf:
         raise UserError(f"config.learning_rate must be a number >= 0, got {rate!r}")
-    if config.schedule not in ("constant", "cosine"):
-        raise UserError(f"config.schedule must be constant or cosine, got {config.schedule!r}")
+    learning_rate(config)  # an unknown schedule is a UserError
     if config.batch_size % jax.device_count():
         raise UserError(f"config.batch_size {config.batch_size} is not divisible by the {jax.device_count()} "
                         f"devices: use a multiple of {jax.device_count()}")
@@ -103,7 +102,7 @@ def learning_rate(config):
     if config.schedule == "cosine":
         return optax.warmup_cosine_decay_schedule(0.0, config.learning_rate, min(500, config.steps // 10 + 1),
                                                   config.steps, end_value=config.learning_rate / 100)
-    raise UserError(f"schedule must be constant or cosine, got {config.schedule!r}")
+    raise UserError(f"config.schedule must be constant or cosine, got {config.schedule!r}")
 
 
 class StopRequests:

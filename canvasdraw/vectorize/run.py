@@ -94,8 +94,6 @@ class _Run:
         self.threads, self.writers, self.bar = threads, writers, bar
         self.size = model.drawer.spec.size
         self.native = options.native(model)
-        self.facts = {"name": model.name, "size": self.size, "slides": bool(model.facts.get("slides")),
-                      "data": model.facts.get("data", "?")}
         self.futures, self.errors = [], []
 
     def read(self, path: Path, stem: str) -> Picture | str:
@@ -118,7 +116,7 @@ class _Run:
         o = self.options
         actions, rendered = draw_inks(self.model, np.stack([p.ink for p in batch]), o.refine, o.batch_size,
                                       self.threads.map)
-        jobs = [(self.outdir, self.model.renderer, self.facts, p, a, r, o.refine)
+        jobs = [(self.outdir, self.model.renderer, self.model.facts, p, a, r, o.refine)
                 for p, a, r in zip(batch, actions, rendered)]
         for part in range(0, len(jobs), JOB):
             self._count(self.writers.submit(write_many, jobs[part:part + JOB]))
@@ -141,7 +139,7 @@ class _Run:
         svg_text = strokes_svg(model.renderer, strokes, picture.height, picture.width)
         kind = "hierarchical" if o.drawer == "hierarchical" else "sliding"
         self._count(self.threads.submit(lambda *job: [write_window_outputs(*job)], self.outdir, model.renderer,
-                                        self.facts, picture, strokes, state, svg_text, kind), done=1)
+                                        model.facts, picture, strokes, state, svg_text, kind), done=1)
 
     def run(self, files: list[Path]) -> list[Picture]:
         """Draws every readable file; returns the pictures in the order their rows come back."""
@@ -177,9 +175,7 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, options: Opti
     options = options or Options()
     options.check(model)
     outdir = Path(outdir)
-    if outdir.exists() and not outdir.is_dir():
-        raise UserError(f"{outdir} is a file: -o names the output folder")
-    check_creatable(outdir)
+    check_creatable(outdir, f"{outdir} is a file: -o names the output folder")
     for folder in (outdir, outdir / "gallery"):
         remove_stale_temporaries(folder)  # an earlier run killed mid-write
     files, errors = collect(inputs)
