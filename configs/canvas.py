@@ -1,11 +1,13 @@
 """Canvas networks for every renderer (paper §3.2): `configs/canvas.py:renderer=NAME[,variant=V]`.
 
-Run book (the shipped canvases: bezier, bezier_soft, rectangles, prisms at 64 px):
-    canvasdraw train-canvas --config configs/canvas.py:renderer=bezier_soft --workdir runs/canvas_bezier_soft
+Run book (the shipped canvases: bezier, bezier_alpha, rectangles, prisms at 64 px; bezier_soft
+is retired):
+    canvasdraw train-canvas --config configs/canvas.py:renderer=bezier_alpha --workdir runs/canvas_bezier_alpha \
+        --config.init_from=bezier_soft --config.steps=15000 --config.learning_rate=5e-4
     canvasdraw train-canvas --config configs/canvas.py:renderer=bezier,variant=paper --workdir runs/canvas_bezier_paper
     canvasdraw train-canvas --config configs/canvas.py:renderer=prisms,variant=smoke --workdir /tmp/smoke_prisms
-    canvasdraw eval-canvas --workdir runs/canvas_bezier_soft
-    canvasdraw export-canvas --workdir runs/canvas_bezier_soft -o bezier_soft.msgpack --half
+    canvasdraw eval-canvas --workdir runs/canvas_bezier_alpha
+    canvasdraw export-canvas --workdir runs/canvas_bezier_alpha -o bezier_alpha.msgpack --half
 
 Variants: (default) the CPU schedule; `paper` = 30k updates × batch 64 at a constant rate (paper
 appendix); `smoke` = 16 px and a few steps, for tests. Override any field, e.g. --config.steps=500.
@@ -17,7 +19,7 @@ from canvasdraw_configs import parse_arg
 
 
 def get_config(arg=None):
-    args = parse_arg(arg, renderer="bezier_soft", variant="")
+    args = parse_arg(arg, renderer="bezier_alpha", variant="")
     return canvas_config(args["renderer"], args["variant"])
 
 
@@ -37,6 +39,8 @@ def canvas_config(renderer: str, variant: str = ""):
     c.checkpoint_every = 500
     c.eval_every = 1000
     c.eval_episodes = 256         # held-out episodes of 10 actions
+    c.init_from = None            # a canvas (run folder, weights file or shipped name) of the same
+                                  # architecture and action width whose weights start the run
     # Architecture (canvasdraw.nets.canvas.CanvasSpec): the per-patch action form; for the paper's
     # state-conditioned conv form use --config.canvas.form=state (fields coarse, widths).
     c.canvas = ml_collections.ConfigDict(dict(form="action", hidden=512, patch=16, depth=2,

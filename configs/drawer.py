@@ -19,7 +19,7 @@ from canvasdraw_configs import parse_arg
 
 
 def get_config(arg=None):
-    args = parse_arg(arg, data="strokes:4000", canvas="bezier_soft", variant="4lstm")
+    args = parse_arg(arg, data="strokes:4000", canvas="bezier_alpha", variant="4lstm")
     return drawer_config(args["data"], args["canvas"], args["variant"])
 
 

@@ -1,4 +1,4 @@
-"""Drawer for MNIST-64 through the shipped `bezier_soft` canvas (paper §4.1, Table 1).
+"""Drawer for MNIST-64 through the shipped `bezier_alpha` canvas (paper §4.1, Table 1).
 
 Run book (MNIST IDX files in DATA, e.g. ../shared/data/mnist):
     canvasdraw train-drawer --config configs/drawer_mnist.py:4lstm --workdir runs/mnist_4lstm --config.data=mnist:DATA
@@ -7,7 +7,7 @@ Run book (MNIST IDX files in DATA, e.g. ../shared/data/mnist):
     canvasdraw eval-drawer --workdir runs/mnist_4lstm --data mnist:DATA
 
 Variants: <N>lstm / <N>plain (N actions per image), smoke (16 px, tests). Use another canvas
-with --config.canvas=runs/canvas_bezier_soft (a workdir) or a .msgpack file.
+with --config.canvas=runs/canvas_bezier_alpha (a workdir) or a .msgpack file.
 
 20lstm starts from the shipped 4-step drawer (a curriculum: trained from scratch, 20 steps through
 the canvas sat at L2 ~0.028 for 1,300 updates, while the 4-step weights score 0.0085 at N = 20
@@ -26,7 +26,7 @@ from canvasdraw_configs.drawer import drawer_config
 
 
 def get_config(arg=None):
-    config = drawer_config("mnist:data/mnist", "bezier_soft", arg)
+    config = drawer_config("mnist:data/mnist", "bezier_alpha", arg)
     if arg == "20lstm":
         config.init_from, config.learning_rate, config.steps = "mnist_4lstm", 3e-4, 4_000
     return config

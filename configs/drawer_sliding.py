@@ -1,4 +1,4 @@
-"""Sliding drawer for large line drawings (paper §4.2, Table 2) through the shipped `bezier_soft`
+"""Sliding drawer for large line drawings (paper §4.2, Table 2) through the shipped `bezier_alpha`
 canvas: a 64×64 drawer trained on windows of the drawings (canvasdraw.data.pages), run over whole
 pictures by canvasdraw.vectorize.sliding.
 
@@ -42,7 +42,7 @@ FIXED_THICKNESS = 0.32  # (3.5 / 64 - 0.01) / 0.14, see renderers/bezier.py
 def get_config(arg=None):
     variant = arg or "10lstm"
     fixed = re.fullmatch(r"(\d+)fixed", variant)
-    config = drawer_config("windows:data/drawings", "bezier_soft", f"{fixed[1]}lstm" if fixed else variant)
+    config = drawer_config("windows:data/drawings", "bezier_alpha", f"{fixed[1]}lstm" if fixed else variant)
     if fixed:
         config.drawer.fixed = ((6, FIXED_THICKNESS),)
     config.pyramid = 5  # thin lines: without it the drawer learns to draw nothing (docs/results.md)

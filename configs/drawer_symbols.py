@@ -1,5 +1,5 @@
 """Drawer for KanjiVG symbols of at most 8 strokes (`kanjivg:8`, 1,887 training / 210 test
-characters) at 64 px through the shipped `bezier_soft` canvas (the paper's Omniglot experiment,
+characters) at 64 px through the shipped `bezier_alpha` canvas (the paper's Omniglot experiment,
 §4.1; needs `pip install 'canvasdraw[symbols]'`).
 
 Run book:
@@ -24,7 +24,7 @@ from canvasdraw_configs.drawer import drawer_config
 
 
 def get_config(arg=None):
-    config = drawer_config("kanjivg:8", "bezier_soft", arg)
+    config = drawer_config("kanjivg:8", "bezier_alpha", arg)
     if arg == "20lstm":
         config.learning_rate, config.steps, config.pyramid = 3e-4, 1_000, 2
     return config

@@ -1,10 +1,13 @@
 """Quadratic Bézier strokes (paper Fig. 5): two end points, one control point, a thickness.
 
-`bezier`: white ink on black, one channel, `max` compositing (paper §3.3).
-`bezier_soft`: the same stroke with a soft edge (a `softness` parameter), like a pen or a
-scanned/resized drawing; with hard edges nothing can come closer than L2 ≈ 0.007 to the soft
-strokes of MNIST-64 (docs/results.md).
-`bezier_color`: the same stroke in a LAB colour with alpha, `over` compositing (paper §4.3).
+`bezier`: opaque ink strokes, one channel, `ink` compositing (ink painted over: what SVG does).
+`bezier_alpha`: the same stroke with an opacity. Grey values and soft edges (of a pen, a scan, a
+resized drawing) come from translucent strokes laid over one another: each stroke is still one
+SVG `<path>` with `stroke-opacity`, which every SVG renderer composites the same way.
+`bezier_color`: the same stroke in colour (named in LAB) with alpha, `over` compositing in sRGB
+(paper §4.3).
+`bezier_soft` (retired): a soft edge drawn as stacked translucent copies, `max` compositing; no
+SVG renderer draws it as rasterised (docs/results.md), kept only to load the models trained on it.
 Coordinates are fractions of the canvas (0 = left/top, 1 = right/bottom); the stroke width is
 (0.01 + 0.14·thickness)·S pixels, round caps, anti-aliased.
 """
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from canvasdraw.render import LAB_SPEC, ActionParam, CoverageRaster, LabRenderer, Renderer, lab_to_hex, svg
+from canvasdraw.render import LAB_SPEC, ActionParam, ColorRenderer, CoverageRaster, Renderer, lab_to_hex, svg
 
 MIN_WIDTH, MAX_WIDTH = 0.01, 0.15  # stroke width as a fraction of the canvas size
 MAX_SOFTNESS = 0.08  # widest edge ramp of `bezier_soft`, as a fraction of the canvas size
@@ -44,13 +47,15 @@ def _path(action, size: int) -> tuple[str, float]:
 
 
 class BezierRenderer(Renderer):
-    """White quadratic Bézier strokes on black; state (S, S, 1)."""
+    """Opaque quadratic Bézier strokes; state (S, S, 1) of ink in [0, 1] (shown white on black).
+
+    v2: `ink` compositing (v1 took the pixelwise max, which SVG cannot draw)."""
 
     name = "bezier"
-    version = 1
+    version = 2
     action_spec = STROKE_SPEC
     channels = 1
-    composite = "max"
+    composite = "ink"
 
     def __init__(self):
         self._raster = CoverageRaster()
@@ -88,19 +93,40 @@ class BezierRenderer(Renderer):
         return f'<path d="{d}" fill="none" stroke="#000000" stroke-width="{svg.num(width)}" stroke-linecap="round"/>'
 
 
+class AlphaBezierRenderer(BezierRenderer):
+    """Quadratic Bézier strokes with an opacity; state (S, S, 1) of ink in [0, 1].
+
+    A stroke of opacity a covering a pixel by c (anti-aliasing) turns its ink s into
+    s + a·c·(1 − s): black of opacity a painted over, exactly as SVG composites
+    `<path stroke-opacity="a">` over the elements before it."""
+
+    name = "bezier_alpha"
+    version = 1
+    action_spec = STROKE_SPEC + (ActionParam("opacity", "ink opacity of the stroke"),)
+
+    def layer(self, action, size):
+        return self.coverage(action, size)[..., None] * np.float32(action[7])
+
+    def svg_element(self, action, size):
+        d, width = _path(action, size)
+        return (f'<path d="{d}" fill="none" stroke="#000000" stroke-opacity="{svg.num(action[7])}" '
+                f'stroke-width="{svg.num(width)}" stroke-linecap="round"/>')
+
+
 class SoftBezierRenderer(BezierRenderer):
-    """White quadratic Bézier strokes with a soft edge on black; state (S, S, 1).
+    """Retired: white quadratic Bézier strokes with a soft edge on black; state (S, S, 1).
 
     The edge ramps linearly from 1 to 0 over r = softness·MAX_SOFTNESS·S pixels centred on the
-    stroke's nominal outline (r < 0.5 px: the hard stroke of `bezier`). The ramp is k ≤ 8 nested
-    strokes of the same path, widest first, the m-th with opacity 1/(k−m+1), so that painted
-    *over* one another m of them give exactly m/k; a stroke thinner than its ramp peaks below 1.
-    The SVG draws the same nested strokes (one <g> per action), so any SVG viewer shows the
-    same picture.
+    stroke's nominal outline (r < 0.5 px: a hard stroke). The ramp is k ≤ 8 nested strokes of the
+    same path, widest first, the m-th with opacity 1/(k−m+1), so that painted *over* one another m
+    of them give exactly m/k; a stroke thinner than its ramp peaks below 1. Strokes merge by `max`,
+    which the SVG's stacked copies cannot reproduce where strokes overlap (issue: the SVG is the
+    product); `bezier_alpha` replaces it.
     """
 
     name = "bezier_soft"
     version = 1
+    composite = "max"
     action_spec = STROKE_SPEC + (
         ActionParam("softness", f"width of the soft edge, 0..{MAX_SOFTNESS} of the canvas size"),)
 
@@ -117,15 +143,16 @@ class SoftBezierRenderer(BezierRenderer):
         return f'<g fill="none" stroke="#000000" stroke-linecap="round">{paths}</g>'
 
 
-class ColorBezierRenderer(LabRenderer, BezierRenderer):
-    """Quadratic Bézier strokes in LAB colour with alpha; state (S, S, 3) normalised LAB."""
+class ColorBezierRenderer(ColorRenderer, BezierRenderer):
+    """Quadratic Bézier strokes in a LAB-named colour with alpha; state (S, S, 3) sRGB on black.
+    v2: sRGB states (v1 blended LAB)."""
 
     name = "bezier_color"
-    version = 1
+    version = 2
     action_spec = STROKE_SPEC + LAB_SPEC + (ActionParam("alpha", "opacity"),)
 
     def layer(self, action, size):
-        return self.lab_layer(self.coverage(action, size), action[7:10], action[10])
+        return self.color_layer(self.coverage(action, size), action[7:10], action[10])
 
     def svg_element(self, action, size):
         d, width = _path(action, size)

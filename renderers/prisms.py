@@ -17,7 +17,7 @@ covers an earlier one in every view); there is no depth test.
 
 from __future__ import annotations
 
-from canvasdraw.render import LAB_SPEC, ActionParam, CoverageRaster, LabRenderer, Renderer, lab_to_hex, svg
+from canvasdraw.render import LAB_SPEC, ActionParam, ColorRenderer, CoverageRaster, Renderer, lab_to_hex, svg
 
 
 def _view_boxes(action, size: int) -> list[tuple[float, float, float, float]]:
@@ -32,11 +32,12 @@ def _view_boxes(action, size: int) -> list[tuple[float, float, float, float]]:
     ]
 
 
-class PrismsRenderer(LabRenderer, Renderer):
-    """Opaque axis-aligned boxes in three orthogonal views; state (S, S, 3) normalised LAB."""
+class PrismsRenderer(ColorRenderer, Renderer):
+    """Opaque axis-aligned boxes in three orthogonal views; state (S, S, 3) sRGB on black.
+    v2: sRGB states (v1 blended LAB)."""
 
     name = "prisms"
-    version = 1
+    version = 2
     action_spec = tuple(ActionParam(f"{axis}{i}", f"{'first' if i == 0 else 'opposite'} corner {axis}")
                         for i in (0, 1) for axis in "xyz") + LAB_SPEC
 
@@ -51,7 +52,7 @@ class PrismsRenderer(LabRenderer, Renderer):
                 ctx.rectangle(*box)
             ctx.fill()
 
-        return self.lab_layer(self._raster.draw(size, paint), action[6:9])
+        return self.color_layer(self._raster.draw(size, paint), action[6:9])
 
     def svg_element(self, action, size):
         rects = "".join(f'<rect x="{svg.num(x)}" y="{svg.num(y)}" width="{svg.num(w)}" height="{svg.num(h)}"/>'

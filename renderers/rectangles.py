@@ -1,4 +1,4 @@
-"""Filled axis-aligned rectangles in LAB colour, `over` compositing (paper §4.3, floorplans).
+"""Filled axis-aligned rectangles in colour, `over` compositing (paper §4.3, floorplans).
 
 Action: two opposite corners (x0, y0), (x1, y1) as fractions of the canvas, in any order, and a
 normalised LAB colour. Rectangles are opaque; edges at fractional pixels are anti-aliased.
@@ -6,7 +6,7 @@ normalised LAB colour. Rectangles are opaque; edges at fractional pixels are ant
 
 from __future__ import annotations
 
-from canvasdraw.render import LAB_SPEC, ActionParam, CoverageRaster, LabRenderer, Renderer, lab_to_hex, svg
+from canvasdraw.render import LAB_SPEC, ActionParam, ColorRenderer, CoverageRaster, Renderer, lab_to_hex, svg
 
 
 def _box(action, size: int) -> tuple[float, float, float, float]:
@@ -15,11 +15,11 @@ def _box(action, size: int) -> tuple[float, float, float, float]:
     return min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)
 
 
-class RectanglesRenderer(LabRenderer, Renderer):
-    """Opaque filled rectangles; state (S, S, 3) normalised LAB on black."""
+class RectanglesRenderer(ColorRenderer, Renderer):
+    """Opaque filled rectangles; state (S, S, 3) sRGB on black. v2: sRGB states (v1 blended LAB)."""
 
     name = "rectangles"
-    version = 1
+    version = 2
     action_spec = (
         ActionParam("x0", "first corner x"),
         ActionParam("y0", "first corner y"),
@@ -33,7 +33,7 @@ class RectanglesRenderer(LabRenderer, Renderer):
     def layer(self, action, size):
         box = _box(action, size)
         coverage = self._raster.draw(size, lambda ctx: (ctx.rectangle(*box), ctx.fill()))
-        return self.lab_layer(coverage, action[4:7])
+        return self.color_layer(coverage, action[4:7])
 
     def svg_element(self, action, size):
         x, y, w, h = (svg.num(v) for v in _box(action, size))

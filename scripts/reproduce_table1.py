@@ -94,14 +94,14 @@ def main():
             config.steps += args.after_refit
             config.final_eval_images = None
         result = train_and_evaluate(config, str(workdir), allow_changes=True)
-        rows.append((variant, result["real_l2"], result["canvas_l2"], PAPER.get(variant),
+        rows.append((variant, result["svg_l2"], result["canvas_l2"], PAPER.get(variant),
                      f"{training_minutes(workdir):.0f} min training"))
     if args.baseline_images:
         real, guess, per_image = baseline(load_config(str(CONFIG)).canvas, args.mnist, args.baseline_images,
                                           args.baseline_steps)
         rows.append((f"per-image optimisation ({args.baseline_steps} Adam steps, first "
                      f"{args.baseline_images} images)", real, guess, None, f"{per_image * 1000:.1f} ms/image"))
-    print("| method | real re-render L2 | canvas L2 | paper | cost |\n|---|---|---|---|---|")
+    print("| method | L2 of the SVG (cairosvg) | canvas L2 | paper | cost |\n|---|---|---|---|---|")
     for name, real, guess, paper, cost in rows:
         print(f"| {name} | {real:.4f} | {guess:.4f} | {paper if paper else '—'} | {cost} |")
 

@@ -13,7 +13,7 @@ class DotsRenderer(Renderer):
     action_spec = (ActionParam("x", "centre x"), ActionParam("y", "centre y"),
                    ActionParam("r", "radius, fraction of S/4"))
     channels = 1
-    composite = "max"
+    composite = "ink"
 
     def __init__(self):
         self._raster = CoverageRaster()

@@ -78,7 +78,7 @@ def test_workdir_of_another_renderer_is_refused(tmp_path):
     train_and_evaluate(canvas_config("bezier", "smoke"), str(tmp_path / "run"))
     with pytest.raises(UserError, match="canvas.renderer: checkpoint has 'bezier', this run wants 'rectangles'"):
         train_and_evaluate(canvas_config("rectangles", "smoke"), str(tmp_path / "run"))
-    with pytest.raises(UserError, match="trained for renderer bezier v1, not rectangles v1"):
+    with pytest.raises(UserError, match="trained for renderer bezier v2, not rectangles v2"):
         load_canvas(str(tmp_path / "run"), load_renderer("rectangles"))
 
 

@@ -83,7 +83,8 @@ def test_renderers_command_lists_one_line_each(capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     by_name = {line.split()[0]: line for line in lines}
     assert {"bezier", "bezier_color", "rectangles", "prisms"} <= set(by_name)
-    assert by_name["bezier"].split()[1:4] == ["v1", "max", "x0,y0,cx,cy,x1,y1,thickness"]
+    assert by_name["bezier"].split()[1:4] == ["v2", "ink", "x0,y0,cx,cy,x1,y1,thickness"]
+    assert by_name["bezier_alpha"].split()[1:4] == ["v1", "ink", "x0,y0,cx,cy,x1,y1,thickness,opacity"]
     assert "canvasdraw 0.1.0" in by_name["bezier"]
 
 

@@ -66,7 +66,7 @@ def test_weights_file_round_trip_and_bad_files(tmp_path):
     states = jnp.zeros((2, 32, 32, 1))
     actions = jnp.asarray(np.random.default_rng(0).random((2, 7)), jnp.float32)
     np.testing.assert_array_equal(np.asarray(loaded(states, actions)), np.asarray(freeze(model)(states, actions)))
-    with pytest.raises(UserError, match="trained for renderer bezier v1, not prisms v1"):
+    with pytest.raises(UserError, match="trained for renderer bezier v2, not prisms v2"):
         load_canvas(tmp_path / "c.msgpack", load_renderer("prisms"))
     (tmp_path / "junk.msgpack").write_bytes(b"\x00not msgpack")
     with pytest.raises(UserError, match="is not a canvas weights file"):
@@ -88,10 +88,10 @@ def test_export_canvas_cli_refuses_a_missing_workdir(tmp_path, capsys):
 
 
 def test_shipped_canvases_load_without_a_workdir_and_are_small():
-    assert set(shipped_canvases()) >= {"bezier", "bezier_soft", "rectangles", "prisms"}
+    assert set(shipped_canvases()) >= {"bezier", "bezier_alpha", "bezier_soft", "rectangles", "prisms"}
     total = sum(p.stat().st_size for p in SHIPPED.rglob("*.msgpack"))  # canvases and drawer models
     assert total <= 32e6  # 4 canvases + 6 drawer models that name the shipped canvas = 28.2 MB
-    for name in ("bezier", "bezier_soft", "rectangles", "prisms"):
+    for name in ("bezier", "bezier_alpha", "bezier_soft", "rectangles", "prisms"):
         canvas = load_canvas(name, load_renderer(name))
         assert (canvas.spec.renderer, canvas.spec.size) == (name, 64)
 

@@ -17,7 +17,7 @@ from canvasdraw.vectorize.sliding import hierarchical, own_contexts, slide, visi
 from canvasdraw.vectorize.window_strokes import Strokes, render_strokes, strokes_svg
 from tests.conftest import needs_kanjivg
 
-RENDERER = load_renderer("bezier_soft")
+RENDERER = load_renderer("bezier_alpha")
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def drawer():
 def scribble(height, width, seed=0):
     """A picture (H, W) in [0, 1] with a few thin random lines."""
     rng = np.random.default_rng(seed)
-    actions = np.concatenate([rng.random((12, 6)), np.full((12, 1), 0.05), np.zeros((12, 1))], 1)
+    actions = np.concatenate([rng.random((12, 6)), np.full((12, 1), 0.05), np.ones((12, 1))], 1)  # opaque
     side = max(height, width, 16)
     return RENDERER.render(actions.astype(np.float32), side)[:height, :width, 0]
 

@@ -1,6 +1,6 @@
 """`canvasdraw demo`: the whole method from nothing, on a CPU, in a few minutes.
 
-1. trains a small 32 px canvas for `bezier_soft` on random rollouts (OUT/canvas);
+1. trains a small 32 px canvas for `bezier_alpha` on random rollouts (OUT/canvas);
 2. trains a 3-step LSTM drawer through it on synthetic stroke images (`strokes:N`, OUT/drawer);
 3. writes a few held-out images as PNG files (OUT/inputs) and vectorizes them with the real
    renderer in the loop, with a gallery (OUT/vectorized/index.html).
@@ -31,7 +31,7 @@ IMAGES = 8
 def configs(out: Path, quick: bool):
     """The demo's canvas and drawer configs: the configs/ families' defaults (installed as
     canvasdraw_configs), shrunk to run in minutes (module docstring)."""
-    canvas = canvas_config("bezier_soft")
+    canvas = canvas_config("bezier_alpha")
     canvas.size, canvas.steps, canvas.eval_every, canvas.eval_episodes = SIZE, 8000, 2000, 64
     canvas.canvas.update(hidden=256, patch=8, depth=1)
     drawer = drawer_config("strokes:4000", str(out / "canvas"), "3lstm")
@@ -50,12 +50,13 @@ def run_demo(out: str | Path, quick: bool = False) -> Path:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     canvas_cfg, drawer_cfg = configs(out, quick)
-    print(f"1/3 canvas: imitating the bezier_soft renderer at {SIZE} px ({canvas_cfg.steps} updates)")
+    print(f"1/3 canvas: imitating the bezier_alpha renderer at {SIZE} px ({canvas_cfg.steps} updates)")
     canvas_training.train_and_evaluate(canvas_cfg, str(out / "canvas"))
     print(f"2/3 drawer: {drawer_cfg.steps_per_image} strokes per image through the frozen canvas "
           f"({drawer_cfg.steps} updates)")
     result = drawer_training.train_and_evaluate(drawer_cfg, str(out / "drawer"))
-    print(f"    held-out L2 of the real re-render: {result['real_l2']:.4f} (canvas: {result['canvas_l2']:.4f})")
+    print(f"    held-out L2 of the SVG: {result['svg_l2']:.4f} (our raster: {result['real_l2']:.4f}, "
+          f"canvas: {result['canvas_l2']:.4f})")
     print(f"3/3 vectorize {IMAGES} held-out images")
     inputs = out / "inputs"
     inputs.mkdir(exist_ok=True)

@@ -95,7 +95,7 @@ def _add_trainer(commands, name: str, help: str, example: str, workdir: str, run
 
 def add_commands(commands) -> None:
     """Adds this module's commands to the `canvasdraw` subcommand parsers."""
-    _add_trainer(commands, "train-canvas", "train a canvas network on rollouts", "configs/canvas.py:renderer=bezier_soft",
+    _add_trainer(commands, "train-canvas", "train a canvas network on rollouts", "configs/canvas.py:renderer=bezier_alpha",
                  "run folder: checkpoints, logs, images", _cmd_train_canvas)
 
     p = commands.add_parser("eval-canvas", help="held-out fidelity of a trained canvas vs the real renderer")

@@ -26,7 +26,7 @@ def _cmd_vectorize(args) -> int:
     if rows:
         l2, blank = (sum(r[key] for r in rows) / len(rows) for key in ("l2", "blank_l2"))
         explained = f"{1 - l2 / blank:.0%}" if blank > 0 else "—"
-        print(f"vectorized {len(rows)} images with {model.name} into {args.output} (mean L2 {l2:.4f}; "
+        print(f"vectorized {len(rows)} images with {model.name} into {args.output} (mean L2 of the SVGs {l2:.4f}; "
               f"empty drawing {blank:.4f}; {explained} of the ink explained)")
     if args.report:
         print(f"gallery: {write_report(Path(args.output), rows, model.name, errors)}")
@@ -51,19 +51,52 @@ def _cmd_models(args) -> int:
     if args.runs is not None and not Path(args.runs).is_dir():
         raise UserError(f"--runs {args.runs} is not a folder")
 
-    print("| name | where | renderer | size | steps | variant | data | held-out real L2 |\n|---|---|---|---|---|---|---|---|")
+    print("| name | where | renderer | size | steps | variant | data | held-out L2 of the SVG |\n"
+          "|---|---|---|---|---|---|---|---|")
     for m in describe_models(Path(args.runs or "runs")):
-        l2 = f"{m['real_l2']:.4f} ({m['eval_images']} images)" if "real_l2" in m else "—"
+        l2 = _held_out_l2(m)
         print(f"| {m['name']} | {m['where']} | {m['renderer']} | {m['size']} | {m['steps']} | {m['variant']} | "
               f"{m['data']} | {l2} |")
     return 0
 
 
+def _held_out_l2(facts: dict) -> str:
+    """The model's held-out L2 as `canvasdraw models` shows it: the SVG's (the page's for sliding
+    models), else our raster's, marked as such."""
+    if "page_svg_l2" in facts:
+        return f"{facts['page_svg_l2']:.4f} ({facts['page_images']} pages)"
+    if "svg_l2" in facts:
+        return f"{facts['svg_l2']:.4f} ({facts['eval_images']} images)"
+    if "real_l2" in facts:
+        return f"— (our raster: {facts['real_l2']:.4f}, {facts['eval_images']} images)"
+    return "—"
+
+
+def _page_scores(workdir: str, pages: str) -> dict:
+    """{"page_svg_l2", "page_images"}: the mean L2 of the SVGs `vectorize` writes for the pictures
+    in folder `pages` with the drawer of `workdir` (slid over them at their own size)."""
+    import tempfile
+
+    from canvasdraw.errors import UserError
+    from canvasdraw.store.models import model_from_run
+    from canvasdraw.vectorize.run import Options, vectorize
+
+    if not Path(pages).is_dir():
+        raise UserError(f"--pages {pages} is not a folder")
+    with tempfile.TemporaryDirectory() as out:
+        rows, errors = vectorize([pages], out, model_from_run(Path(workdir)), Options(drawer="sliding"))
+    if errors or not rows:
+        raise UserError(f"--pages {pages}: {errors[0] if errors else 'no pictures'}")
+    return {"page_svg_l2": sum(r["l2"] for r in rows) / len(rows), "page_images": len(rows)}
+
+
 def _cmd_export_model(args) -> int:
     from canvasdraw.store.models import export_model
 
-    size = export_model(args.workdir, args.output, args.name, args.data, args.half, args.coarse, args.slides)
-    print(f"wrote {args.output} ({size / 1e6:.2f} MB)")
+    scores = _page_scores(args.workdir, args.pages) if args.pages else {}
+    size = export_model(args.workdir, args.output, args.name, args.data, args.half, args.coarse, args.slides,
+                        scores)
+    print(f"wrote {args.output} ({size / 1e6:.2f} MB)" + "".join(f"; {k} {v:.4g}" for k, v in scores.items()))
     return 0
 
 
@@ -114,4 +147,6 @@ def add_commands(commands) -> None:
     p.add_argument("--coarse", help="the model `vectorize --drawer hierarchical` takes as its coarse module")
     p.add_argument("--slides", action="store_true", help="a drawer of windows: vectorize slides it over large "
                    "pictures by default (automatic for runs trained on windows:DIR)")
+    p.add_argument("--pages", metavar="DIR", help="held-out large pictures: slide the drawer over them and record "
+                   "the mean L2 of the SVGs in the model's facts (`canvasdraw models` shows it)")
     p.set_defaults(run=_cmd_export_model)

@@ -8,7 +8,7 @@ Sources (`load_images(source, size, split)`):
 * `folder:DIR` — every PNG/JPEG/BMP/TIFF/WebP under DIR (sorted); see `ink.to_ink` for the rules.
   Split: every 10th file (sorted order) is `test`, the rest `train`.
 * `strokes:N` — synthetic: N training images (N/10 test, at least 16) of 1–3 random
-  `bezier_soft` strokes (thickness ≥ 0.2, softness ≤ 0.5, so each one shows) drawn by the real
+  `bezier_alpha` strokes (thickness ≥ 0.2, opacity ≥ 0.6, so each one shows) drawn by the real
   renderer (seed 0 for train, 1 for test). Needs no
   files; `canvasdraw demo` trains on it.
 * `kanjivg` or `kanjivg:N` — the KanjiVG stroke SVGs (11,662 characters; with `:N` only those
@@ -139,13 +139,13 @@ def _kanjivg(size: int, split: str, max_strokes: str) -> np.ndarray:
 def _strokes(size: int, split: str, count: str) -> np.ndarray:
     if not count.isdigit() or int(count) < 1:
         raise UserError(f"strokes:N needs a positive number of images, got {count!r}")
-    renderer = load_renderer("bezier_soft")
+    renderer = load_renderer("bezier_alpha")
     rng = np.random.default_rng(0 if split == "train" else 1)
     count = int(count) if split == "train" else max(int(count) // 10, 16)
     out = np.empty((count, size, size), np.uint8)
     for i in range(count):
         actions = rng.random((rng.integers(1, 4), renderer.action_dim), dtype=np.float32)
-        actions[:, 6:] = [0.2, 0] + actions[:, 6:] * [0.8, 0.5]  # visible: thickness >= 0.2, softness <= 0.5
+        actions[:, 6:] = [0.2, 0.6] + actions[:, 6:] * [0.8, 0.4]  # visible: thickness >= 0.2, opacity >= 0.6
         out[i] = np.round(renderer.render(actions, size)[..., 0] * 255)
     return out
 

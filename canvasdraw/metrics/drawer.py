@@ -1,8 +1,10 @@
-"""How well a drawer draws held-out images; the headline number is the real renderer's.
+"""How well a drawer draws held-out images; the headline number is the SVG's.
 
-`real_l2` is the mean per-pixel squared error between the target and the **real renderer's**
-re-render of the drawer's (clipped) actions; `canvas_l2` is the canvas's own guess, reported
-beside it (the gap is the canvas's imitation error).
+`svg_l2` is the mean per-pixel squared error between the target and the drawer's (clipped)
+actions written as SVG (`renderer.to_svg`, what `vectorize` writes) and rasterised by Cairo
+(cairosvg), an SVG renderer independent of our own raster. `real_l2` is our real renderer's
+re-render of the same actions and `canvas_l2` the canvas's own guess, reported beside it (the
+gaps are the renderer's SVG mismatch and the canvas's imitation error).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from canvasdraw import pictures
 from canvasdraw.data.sources import ImageSet
 from canvasdraw.nets.drawer import Drawer, unroll
 from canvasdraw.nets.frozen import FrozenCanvas
+from canvasdraw.render import svg
 from canvasdraw.render.contract import render_batch
 
 
@@ -27,17 +30,25 @@ def drawer_actions(drawer: Drawer, canvas: FrozenCanvas, hints, start):
 
 def drawer_l2(drawer: Drawer, canvas: FrozenCanvas, renderer, data: ImageSet, limit: int | None = None,
               batch_size: int = 256) -> dict:
-    """Held-out real_l2 (real re-render vs target) and canvas_l2 over the first `limit` images."""
+    """Held-out svg_l2 (the SVG, drawn by Cairo, vs target), real_l2 (our raster) and canvas_l2
+    over the first `limit` images. Targets and drawings are compared as `svg.picture_of` shows
+    them; a window's start state (sliding drawers) is under both."""
     count = len(data) if limit is None else min(limit, len(data))
-    blank = renderer.blank(drawer.spec.size)
-    real, guess = [], []
+    size = drawer.spec.size
+    blank = renderer.blank(size)
+    by_svg, real, guess = [], [], []
     for first in range(0, count, batch_size):
         batch = data.batch(np.arange(first, min(first + batch_size, count)))
         actions, drawn = drawer_actions(drawer, canvas, batch["hint"], batch.get("start", blank))
-        rendered = render_batch(renderer, np.asarray(actions), drawer.spec.size, batch.get("start"))
-        real.append(np.mean((rendered - batch["target"]) ** 2, axis=(1, 2, 3)))
-        guess.append(np.mean((np.asarray(drawn) - batch["target"]) ** 2, axis=(1, 2, 3)))
-    return {"real_l2": float(np.mean(np.concatenate(real))), "canvas_l2": float(np.mean(np.concatenate(guess))),
+        actions = np.asarray(actions)
+        starts = batch.get("start", [None] * len(actions))
+        rendered = render_batch(renderer, actions, size, batch.get("start"))
+        targets = [svg.picture_of(renderer, t) for t in batch["target"]]
+        by_svg += [np.mean((svg.drawn(renderer, renderer.to_svg(a, size), size, start=s) - t) ** 2)
+                   for a, s, t in zip(actions, starts, targets)]
+        real += [np.mean((svg.picture_of(renderer, r) - t) ** 2) for r, t in zip(rendered, targets)]
+        guess += [np.mean((svg.picture_of(renderer, d) - t) ** 2) for d, t in zip(np.asarray(drawn), targets)]
+    return {"svg_l2": float(np.mean(by_svg)), "real_l2": float(np.mean(real)), "canvas_l2": float(np.mean(guess)),
             "images": count}
 
 

@@ -1,7 +1,9 @@
-"""CIELAB colour for the colour renderers.
+"""Colour for the colour renderers: actions name a colour in CIELAB, states hold sRGB.
 
-States of colour renderers hold *normalised* LAB, each channel in [0, 1]:
-L* = 100·l, a* = 255·a − 128, b* = 255·b − 128 (D65 white). Black is (0, 0.502, 0.502).
+Actions give *normalised* LAB, each channel in [0, 1]: L* = 100·l, a* = 255·a − 128,
+b* = 255·b − 128 (D65 white); LAB spreads perceptually distinct colours evenly over the action
+space. The colour is drawn as the 8-bit sRGB colour the SVG names (out-of-gamut colours clipped),
+and layers merge *over* the state in sRGB, because that is what every SVG renderer does.
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ _XYZ_TO_RGB = np.array(
     [[3.2404542, -1.5371385, -0.4985314],
      [-0.9692660, 1.8760108, 0.0415560],
      [0.0556434, -0.2040259, 1.0572252]], np.float32)
-
-BLACK_LAB = np.array([0.0, 128 / 255, 128 / 255], np.float32)
 
 LAB_SPEC = (
     ActionParam("L", "LAB lightness L*/100"),
@@ -37,35 +37,32 @@ def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
     return np.clip(srgb, 0, 1).astype(np.float32)
 
 
+def lab_to_srgb8(lab: np.ndarray) -> np.ndarray:
+    """One normalised LAB colour (3,) -> its 8-bit sRGB colour (3,) int, as an SVG names it."""
+    return np.round(lab_to_rgb(lab) * 255).astype(int)
+
+
 def lab_to_hex(lab: np.ndarray) -> str:
     """One normalised LAB colour (3,) -> '#rrggbb'."""
-    r, g, b = np.round(lab_to_rgb(lab) * 255).astype(int)
+    r, g, b = lab_to_srgb8(lab)
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-class LabRenderer:
-    """Mixin for colour renderers with `over` compositing on a normalised-LAB state.
+class ColorRenderer:
+    """Mixin for colour renderers: `over` compositing on an sRGB state (black blank).
 
-    Provides the black LAB blank, `to_rgb`, and `lab_layer` to turn a coverage mask plus colour
-    into the (S, S, 4) LAB + alpha layer that `composite("over", ...)` expects.
-    Use as ``class MyRenderer(LabRenderer, Renderer)``.
+    `color_layer` turns a coverage mask plus a LAB action colour into the (S, S, 4) sRGB + alpha
+    layer that `composite("over", ...)` expects, in the exact 8-bit colour `lab_to_hex` writes.
+    Use as ``class MyRenderer(ColorRenderer, Renderer)``.
     """
 
     channels = 3
     composite = "over"
 
-    def blank(self, size: int) -> np.ndarray:
-        state = super().blank(size)
-        state[...] = BLACK_LAB
-        return state
-
-    def to_rgb(self, state: np.ndarray) -> np.ndarray:
-        return lab_to_rgb(state)
-
     @staticmethod
-    def lab_layer(coverage: np.ndarray, lab: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    def color_layer(coverage: np.ndarray, lab: np.ndarray, alpha: float = 1.0) -> np.ndarray:
         """coverage (S, S) in [0, 1], lab (3,), alpha in [0, 1] -> (S, S, 4) float32 layer."""
         layer = np.empty(coverage.shape + (4,), np.float32)
-        layer[..., :3] = lab
+        layer[..., :3] = lab_to_srgb8(lab) / np.float32(255)
         layer[..., 3] = coverage * np.float32(alpha)
         return layer

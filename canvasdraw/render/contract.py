@@ -13,7 +13,7 @@ each action as one SVG element (`svg_element`, or the whole document with `to_sv
 Example (a complete third-party renderer; see README "Write your own renderer")::
 
     class Dots(Renderer):
-        name, version, channels, composite = "dots", 1, 1, "max"
+        name, version, channels, composite = "dots", 1, 1, "ink"
         action_spec = (ActionParam("x", "centre x"), ActionParam("y", "centre y"))
         def layer(self, action, size):
             ...  # (size, size, 1) coverage in [0, 1]
@@ -33,8 +33,8 @@ from canvasdraw.errors import UserError
 from canvasdraw.render import svg
 
 MIN_SIZE, MAX_SIZE = 16, 1024
-CompositeRule = Literal["max", "over", "replace"]
-COMPOSITE_RULES = ("max", "over", "replace")
+CompositeRule = Literal["ink", "over", "replace", "max"]
+COMPOSITE_RULES = ("ink", "over", "replace", "max")
 
 
 class ActionError(UserError):
@@ -61,10 +61,17 @@ def check_size(size: int) -> int:
 def composite(rule: str, state, layer, xp=np):
     """Merges one action's layer into a state; works on NumPy or jax.numpy arrays (`xp`).
 
-    max:  state (..., C), layer (..., C) -> elementwise maximum (white ink on black, paper §3.3).
+    ink:  state (..., C), layer (..., C) of ink opacities a -> state + a * (1 - state): ink of
+          value 1 painted *over* the state, which is how SVG composites a black element of
+          opacity a over earlier ones (the state holds ink = the SVG's alpha). One-channel renderers.
     over: state (..., C), layer (..., C+1) whose last channel is alpha ->
-          state * (1 - alpha) + colour * alpha (paper appendix, LAB + alpha).
+          state * (1 - alpha) + colour * alpha (paper appendix; SVG's rule when C holds sRGB).
+    max:  state (..., C), layer (..., C) -> elementwise maximum (paper §3.3). No SVG renderer can
+          draw it where layers overlap, so `check_renderer` fails it; kept only for the models of
+          the retired `bezier_soft` renderer until they are retrained.
     """
+    if rule == "ink":
+        return state + layer * (1 - state)
     if rule == "max":
         return xp.maximum(state, layer)
     if rule == "over":
@@ -88,7 +95,7 @@ class Renderer(abc.ABC):
 
     @property
     def layer_channels(self) -> int:
-        """Channels of `layer`'s output: C for "max", C + 1 (alpha last) for "over"."""
+        """Channels of `layer`'s output: C for "ink" and "max", C + 1 (alpha last) for "over"."""
         return self.channels + (self.composite == "over")
 
     def blank(self, size: int) -> np.ndarray:

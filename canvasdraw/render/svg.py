@@ -30,10 +30,28 @@ def inner(svg_text: str) -> str:
     return svg_text[svg_text.index(">", svg_text.index("<svg")) + 1:svg_text.rindex("</svg>")]
 
 
-def rasterize(svg_text: str, size: int) -> np.ndarray:
-    """Rasterises SVG with Cairo (cairosvg) at size x size; returns RGBA (S, S, 4) float32."""
+def rasterize(svg_text: str, size: int, height: int | None = None) -> np.ndarray:
+    """Rasterises SVG with Cairo (cairosvg) at size x size (or width `size` x `height`); returns
+    RGBA (H, W, 4) float32 in [0, 1]."""
     import cairosvg
     from PIL import Image
 
-    png = cairosvg.svg2png(bytestring=svg_text.encode(), output_width=size, output_height=size)
+    png = cairosvg.svg2png(bytestring=svg_text.encode(), output_width=size, output_height=height or size)
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"), np.float32) / 255
+
+
+def drawn(renderer, svg_text: str, size: int, height: int | None = None, start: np.ndarray | None = None) -> np.ndarray:
+    """What an SVG renderer (Cairo) draws from `svg_text`, painted over `start` (default the blank),
+    in the terms `renderer` compares with (`picture_of`): ink (H, W, 1) for `ink`/`max`
+    renderers (the SVG's alpha), else the sRGB picture (H, W, 3)."""
+    rgba = rasterize(svg_text, size, height)
+    alpha = rgba[..., 3:]
+    if renderer.composite in ("ink", "max"):
+        return alpha if start is None else start + alpha * (1 - start)
+    under = renderer.to_rgb(renderer.blank(size) if start is None else start)
+    return under * (1 - alpha) + rgba[..., :3] * alpha
+
+
+def picture_of(renderer, state: np.ndarray) -> np.ndarray:
+    """A state in the terms of `drawn`: the ink itself for `ink`/`max` renderers, else to_rgb."""
+    return state if renderer.composite in ("ink", "max") else renderer.to_rgb(state)

@@ -85,7 +85,7 @@ def check_step(r: Renderer, actions: np.ndarray, size: int) -> None:
 
 
 def check_layer(r: Renderer, actions: np.ndarray, size: int) -> None:
-    """For `max`/`over` renderers: each layer is (S, S, layer_channels) float32 in [0, 1] and
+    """For `ink`/`over`/`max` renderers: each layer is (S, S, layer_channels) float32 in [0, 1] and
     step equals composite(state, layer). `replace` renderers have no layer: nothing to check."""
     if r.composite == "replace":
         return
@@ -160,59 +160,48 @@ def check_svg_structure(r: Renderer, actions: np.ndarray, size: int) -> ET.Eleme
     return root
 
 
-def _ink_masks(r, actions, size, root):
-    """Pairs of boolean ink masks (raster, SVG) to compare, one pair per check."""
-    svg_text = ET.tostring(root, encoding="unicode")
-    if r.composite == "replace":
-        # No layer form: compare the pictures against the blank's picture.
-        background = r.to_rgb(r.blank(size))
-        raster = r.to_rgb(r.render(actions, size))
-        rgba = svg.rasterize(svg_text, size)
-        vector = background * (1 - rgba[..., 3:]) + rgba[..., :3] * rgba[..., 3:]
-        return [(np.abs(raster - background).max(-1) > 0.25, np.abs(vector - background).max(-1) > 0.25)]
-    pairs = []
-    for action, element in zip(actions, root):
-        # Each action alone: layer coverage (alpha for "over") vs the element's rasterised alpha.
-        coverage = r.layer(action, size)[..., -1 if r.composite == "over" else slice(None)]
-        coverage = coverage if coverage.ndim == 2 else coverage.max(-1)
-        alpha = svg.rasterize(svg.document(size, [ET.tostring(element, encoding="unicode")]), size)[..., 3]
-        peak = max(coverage.max(), 1e-6)
-        pairs.append((coverage > 0.5 * peak, alpha > 0.5 * peak))
-    if r.composite == "max":
-        pairs.append((r.render(actions, size).max(-1) > 0.5, svg.rasterize(svg_text, size)[..., 3] > 0.5))
-    return pairs
+def check_svg_matches_raster(r: Renderer, actions: np.ndarray, size: int, bound: float = 1e-4) -> float:
+    """The SVG, rasterised by Cairo, is the raster: the mean squared difference of their soft
+    values (ink, or sRGB pictures: `svg.drawn`, `svg.picture_of`) is at most `bound`. On failure the message names the action
+    whose element adds most to the difference (each prefix of the actions is compared).
+    Returns the difference."""
+    root = check_svg_structure(r, actions, size)
+    elements = [ET.tostring(e, encoding="unicode") for e in root]
 
+    def difference_of(k):  # the first k actions
+        raster = svg.picture_of(r, r.render(actions[:k], size))
+        return float(np.mean((raster - svg.drawn(r, svg.document(size, elements[:k]), size)) ** 2))
 
-def check_svg_matches_raster(r: Renderer, actions: np.ndarray, size: int, min_iou: float = 0.97) -> float:
-    """The SVG, rasterised by Cairo, covers the raster's ink (IoU >= min_iou); returns the IoU."""
-    inter = union = 0
-    for raster_ink, svg_ink in _ink_masks(r, actions, size, check_svg_structure(r, actions, size)):
-        inter += np.sum(raster_ink & svg_ink)
-        union += np.sum(raster_ink | svg_ink)
-    iou = float(inter / max(union, 1))
-    _check(iou >= min_iou, r, f"SVG vs raster ink IoU {iou:.3f} < {min_iou} at size {size}")
-    return iou
+    difference = difference_of(len(actions))
+    if difference > bound:
+        prefixes = [difference_of(k) for k in range(1, len(actions) + 1)]
+        added = np.diff([0.0] + prefixes)
+        worst = int(np.argmax(added))
+        values = ", ".join(f"{p.name}={v:.3f}" for p, v in zip(r.action_spec, actions[worst]))
+        _check(False, r, f"SVG vs raster mean squared difference {difference:.2e} > {bound:.0e} at size {size}; "
+                         f"action {worst} ({values}) adds most: {added[worst]:.2e}")
+    return difference
 
 
 def check_renderer(renderer: Renderer, sizes=(16, 37, 64), num_actions: int = 8, seed: int = 0,
-                   min_iou: float = 0.97) -> dict[int, float]:
+                   bound: float = 1e-4) -> dict[int, float]:
     """Runs every check above on `num_actions` sampled actions at each size; returns the
-    SVG-vs-raster ink IoU per size."""
+    SVG-vs-raster mean squared difference per size."""
     check_attributes(renderer)
     actions = sample_actions(renderer, num_actions, seed)
-    ious = {}
+    differences = {}
     for size in sizes:
         for check in (check_step, check_layer, check_render, check_to_rgb, check_pickling, check_thread_safety):
             check(renderer, actions, size)
-        ious[size] = check_svg_matches_raster(renderer, actions, size, min_iou)
-    return ious
+        differences[size] = check_svg_matches_raster(renderer, actions, size, bound)
+    return differences
 
 
 class SquaresRenderer(Renderer):
-    """A small correct renderer: white filled squares on black, `max` compositing. Action: the
-    centre (x, y) and the side as fractions of the canvas (a side of 0 is 1/8 of it)."""
+    """A small correct renderer: filled ink squares, `ink` compositing. Action: the centre (x, y)
+    and the side as fractions of the canvas (a side of 0 is 1/8 of it)."""
 
-    name, version, channels, composite = "squares", 1, 1, "max"
+    name, version, channels, composite = "squares", 1, 1, "ink"
     action_spec = (ActionParam("x", "centre x"), ActionParam("y", "centre y"),
                    ActionParam("side", "side, 1/8..1/2 of the canvas"))
 

@@ -42,7 +42,7 @@ class Model:
     drawer: Drawer
     canvas: FrozenCanvas
     renderer: Renderer
-    facts: dict  # data, steps, variant, size, renderer, slides, real_l2 (held-out, if known), coarse
+    facts: dict  # data, steps, variant, size, renderer, slides, svg_l2 and real_l2 (held-out, if known), coarse
 
 
 def restore_drawer(workdir) -> tuple[Drawer, FrozenCanvas, Renderer]:
@@ -66,8 +66,8 @@ def _facts(name: str, run, spec: DrawerSpec) -> dict:
     for prefix in ("final/", "eval/"):  # the whole held-out split if scored, else the last eval
         evals = [row for row in rows if f"{prefix}real_l2" in row]
         if evals:
-            facts.update(real_l2=evals[-1][f"{prefix}real_l2"], eval_images=int(evals[-1][f"{prefix}images"]),
-                         updates=evals[-1]["step"])
+            scores = {key: evals[-1][f"{prefix}{key}"] for key in ("svg_l2", "real_l2") if f"{prefix}{key}" in evals[-1]}
+            facts.update(scores, eval_images=int(evals[-1][f"{prefix}images"]), updates=evals[-1]["step"])
             break
     return facts
 
@@ -81,16 +81,16 @@ def model_from_run(path: Path) -> Model:
 
 
 def export_model(workdir, path, name: str | None = None, data: str | None = None, half: bool = False,
-                 coarse: str | None = None, slides: bool = False) -> int:
+                 coarse: str | None = None, slides: bool = False, scores: dict | None = None) -> int:
     """Writes a drawer run's latest drawer, its canvas and its facts to one file; returns bytes.
     `name`/`data` replace the run's folder name and data source in the facts; `half` stores the
     parameters as float16 (half the size; computation stays float32); `coarse` names the model
     that `vectorize --drawer hierarchical` uses as its coarse module; `slides` marks a drawer of
     windows trained on other data than `windows:` (e.g. `arrays:` of scripts/prepare_contexts.py)
-    so that vectorize slides it by default."""
+    so that vectorize slides it by default. `scores` (e.g. a sliding drawer's page L2) join the facts."""
     model = model_from_run(Path(workdir))
     facts = {**model.facts, "name": name or model.facts["name"], "data": data or model.facts["data"],
-             "slides": model.facts["slides"] or slides}
+             "slides": model.facts["slides"] or slides, **(scores or {})}
     if coarse:
         facts["coarse"] = coarse
     dtype = np.float16 if half else None

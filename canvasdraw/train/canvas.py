@@ -21,7 +21,8 @@ from canvasdraw.nets.canvas import make_canvas, next_state, spec_for
 from canvasdraw.nets.frozen import freeze
 from canvasdraw.nets.losses import bce
 from canvasdraw.render.registry import load_renderer
-from canvasdraw.store.runs import RunFolder
+from canvasdraw.store.canvases import load_canvas
+from canvasdraw.store.runs import RunFolder, has_checkpoint
 from canvasdraw.train.loop import check_config, fit, host_rollouts, resume_on_mesh, shard_batch
 
 
@@ -53,7 +54,24 @@ def canvas_setup(config) -> tuple:
         spec = spec_for(renderer, config.size, **dict(config.canvas))
     except (ValueError, TypeError) as err:
         raise UserError(f"config.canvas: {err}") from None
-    return renderer, spec, {"kind": "canvas", "canvas": dataclasses.asdict(spec)}
+    facts = {"kind": "canvas", "canvas": dataclasses.asdict(spec)}
+    if config.init_from:
+        facts["init_from"] = config.init_from
+    return renderer, spec, facts
+
+
+def start_from(model: nnx.Module, source: str) -> None:
+    """Copies the parameters of canvas `source` (run folder, weights file or shipped name) into
+    `model`: a warm start when a renderer changes its pixels but not its action width (e.g. a new
+    compositing rule). Their architectures and action widths must match; renderers may differ."""
+    source_canvas = load_canvas(source)
+    theirs, ours = source_canvas.spec, model.spec
+    same = dict(renderer=ours.renderer, renderer_version=ours.renderer_version, action_names=ours.action_names,
+                composite=ours.composite)
+    if dataclasses.replace(theirs, **same) != ours or theirs.action_dim != ours.action_dim:
+        raise UserError(f"init_from {source}: its canvas ({theirs}) does not match this one ({ours}) apart "
+                        "from the renderer")
+    nnx.update(model, source_canvas.params)
 
 
 def train_and_evaluate(config, workdir, allow_changes: bool = False) -> dict:
@@ -61,13 +79,16 @@ def train_and_evaluate(config, workdir, allow_changes: bool = False) -> dict:
     (with the same settings, unless `allow_changes`). Returns the held-out evaluation of the
     final canvas (`canvas_fidelity`). Nothing is written unless the config is valid."""
     renderer, spec, facts = canvas_setup(config)
+    model = make_canvas(spec, nnx.Rngs(config.seed))
+    if config.init_from and not has_checkpoint(workdir):  # a resumed run goes on from its own checkpoint
+        start_from(model, config.init_from)
     run = RunFolder(workdir, facts, config=config.to_dict(), allow_changes=allow_changes)
     with run.discarded_if_start_fails():
-        return _train(config, run, renderer, spec)
+        return _train(config, run, renderer, model)
 
 
-def _train(config, run: RunFolder, renderer, spec) -> dict:
-    model = make_canvas(spec, nnx.Rngs(config.seed))
+def _train(config, run: RunFolder, renderer, model) -> dict:
+    spec = model.spec
     optimizer, step, mesh = resume_on_mesh(run, model, config)
     stream = host_rollouts(RolloutSpec(renderer, spec.size, config.seed, config.episode_length),
                            config.batch_size // config.episode_length, max(config.steps - step, 0),

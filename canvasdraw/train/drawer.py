@@ -98,12 +98,12 @@ def check_targets(data: ImageSet, canvas: FrozenCanvas) -> None:
 
 
 def start_from(drawer: Drawer, model: Model, canvas: FrozenCanvas):
-    """Copies the parameters of drawer `model` into `drawer` (curriculum: a 4-step drawer starts
-    a 20-step one). The architecture and the canvas's renderer must match; N and the fixed
-    action components may differ."""
+    """Copies the parameters of drawer `model` into `drawer`: a curriculum (a 4-step drawer starts
+    a 20-step one) or a warm start through the canvas of a renderer that changed its pixels but
+    kept its action width. The architecture must match; N and the fixed action components may
+    differ, and so may the renderer."""
     theirs, ours = model.drawer.spec, drawer.spec
-    if (dataclasses.replace(theirs, steps=ours.steps, fixed=ours.fixed) != ours
-            or model.canvas.spec.renderer != canvas.spec.renderer):
+    if dataclasses.replace(theirs, steps=ours.steps, fixed=ours.fixed) != ours:
         raise UserError(f"init_from {model.name}: its drawer ({theirs}, renderer {model.canvas.spec.renderer}) does "
                         f"not match this one ({ours}, renderer {canvas.spec.renderer}) apart from the steps and "
                         "fixed actions")

@@ -13,6 +13,7 @@ import numpy as np
 
 from canvasdraw import pictures
 from canvasdraw.files import write_atomic
+from canvasdraw.render import svg
 from canvasdraw.render.contract import Renderer
 from canvasdraw.vectorize import advice
 from canvasdraw.vectorize.inputs import Picture
@@ -43,9 +44,12 @@ def write_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Pictur
     """Writes one input's four files into `outdir` (module docstring of canvasdraw.vectorize.run);
     `rendered` is the real renderer's drawing of `actions` at the model size. Returns {stem,
     input, l2, blank_l2, explained, warning, strokes, files}."""
-    svg_text = placed_svg(renderer.to_svg(actions, max(picture.width, picture.height)), picture)
+    square = renderer.to_svg(actions, max(picture.width, picture.height))
+    # Scored as drawn by Cairo in the model's view: the file's elements on the padded square.
+    drawn = svg.drawn(renderer, square, rendered.shape[0])
     record = {"refine_steps": refine, "actions": [[round(float(v), 5) for v in a] for a in actions]}
-    return _write(outdir, renderer, model, picture, svg_text, rendered, record, len(actions), OVERLAY_SCALE, False)
+    return _write(outdir, renderer, model, picture, placed_svg(square, picture), rendered, drawn, record,
+                  len(actions), OVERLAY_SCALE, False)
 
 
 def write_window_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Picture, strokes,
@@ -56,21 +60,25 @@ def write_window_outputs(outdir: Path, renderer: Renderer, model: dict, picture:
                 "actions": [[round(float(v), 5) for v in a] for a in actions]}
                for (y, x), side, actions in zip(strokes.corners, strokes.sides, strokes.actions)]
     record = {"drawer": drawer, "windows": windows}
-    return _write(outdir, renderer, model, picture, svg_text, rendered, record,
+    drawn = svg.drawn(renderer, svg_text, picture.width, picture.height)  # the file itself, drawn by Cairo
+    return _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record,
                   strokes.actions.shape[0] * strokes.actions.shape[1], 1, True)
 
 
-def _write(outdir, renderer, model, picture, svg_text, rendered, record, strokes, overlay_scale, windowed) -> dict:
+def _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record, strokes, overlay_scale,
+           windowed) -> dict:
     """Makes all four files' contents, then writes each atomically (OUTDIR and its parents are
-    created with the first): a failure leaves none. `model` holds the facts name, size, slides
-    and data, `windowed` says how the picture was drawn (`advice.warning`)."""
+    created with the first): a failure leaves none. `drawn` is the SVG as Cairo draws it (ink in
+    the target's pixels): "l2" is its error, "raster_l2" our raster's. `model` holds the facts
+    name, size, slides and data, `windowed` says how the picture was drawn (`advice.warning`)."""
     target = picture.ink.astype(np.float32) / 255
-    l2 = float(np.mean((rendered[..., 0] - target) ** 2))
+    l2 = float(np.mean((drawn[..., 0] - target) ** 2))
     scores = {"l2": l2, **advice.baseline(target, l2)}
     scores["warning"] = advice.warning(target, scores["explained"], (picture.width, picture.height), model, windowed)
     record = {"input": str(picture.path), "model": model["name"], "renderer": renderer.name,
               "renderer_version": renderer.version, "size": rendered.shape[0],
               "input_size": [picture.width, picture.height], **scores,
+              "raster_l2": float(np.mean((rendered[..., 0] - target) ** 2)),
               "action_names": [p.name for p in renderer.action_spec], **record}
     contents = {
         f"{picture.stem}.svg": svg_text,
