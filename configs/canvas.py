@@ -1,13 +1,19 @@
 """Canvas networks for every renderer (paper §3.2): `configs/canvas.py:renderer=NAME[,variant=V]`.
 
-Run book (the shipped canvases: bezier, bezier_alpha, rectangles, prisms at 64 px; bezier_soft
-is retired):
+Run book (the shipped canvases: bezier, bezier_alpha, rectangles, prisms at 64 px). The SVG
+issue changed every renderer's pixels (`ink`/sRGB compositing), so each shipped canvas was
+warm-started from its previous version's weights (git history) and fine-tuned:
     canvasdraw train-canvas --config configs/canvas.py:renderer=bezier_alpha --workdir runs/canvas_bezier_alpha \
         --config.init_from=bezier_soft --config.steps=15000 --config.learning_rate=5e-4
+    canvasdraw train-canvas --config configs/canvas.py:renderer=bezier_alpha --workdir runs/canvas_bezier_alpha_b \
+        --config.init_from=runs/canvas_bezier_alpha --config.steps=25000 --config.learning_rate=3e-4
+    canvasdraw train-canvas --config configs/canvas.py:renderer=bezier --workdir runs/canvas_bezier_v2 \
+        --config.init_from=bezier --config.steps=4000 --config.learning_rate=3e-4     # also rectangles, prisms
+From nothing: canvasdraw train-canvas --config configs/canvas.py:renderer=bezier_alpha --workdir runs/canvas_new
     canvasdraw train-canvas --config configs/canvas.py:renderer=bezier,variant=paper --workdir runs/canvas_bezier_paper
     canvasdraw train-canvas --config configs/canvas.py:renderer=prisms,variant=smoke --workdir /tmp/smoke_prisms
-    canvasdraw eval-canvas --workdir runs/canvas_bezier_alpha
-    canvasdraw export-canvas --workdir runs/canvas_bezier_alpha -o bezier_alpha.msgpack --half
+    canvasdraw eval-canvas --workdir runs/canvas_bezier_alpha_b
+    canvasdraw export-canvas --workdir runs/canvas_bezier_alpha_b -o bezier_alpha.msgpack --half
 
 Variants: (default) the CPU schedule; `paper` = 30k updates × batch 64 at a constant rate (paper
 appendix); `smoke` = 16 px and a few steps, for tests. Override any field, e.g. --config.steps=500.

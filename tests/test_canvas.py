@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import jax
 import numpy as np
 import pytest
 from flax import nnx
@@ -80,6 +81,24 @@ def test_workdir_of_another_renderer_is_refused(tmp_path):
         train_and_evaluate(canvas_config("rectangles", "smoke"), str(tmp_path / "run"))
     with pytest.raises(UserError, match="trained for renderer bezier v2, not rectangles v2"):
         load_canvas(str(tmp_path / "run"), load_renderer("rectangles"))
+
+
+def test_a_canvas_run_can_start_from_another_renderers_canvas_of_the_same_shape(tmp_path):
+    """init_from warm-starts a canvas when a renderer changes its pixels (bezier_alpha from
+    another 8-parameter stroke canvas); a canvas of another action width is refused."""
+    config = canvas_config("bezier_alpha", "smoke")
+    train_and_evaluate(config, str(tmp_path / "first"))
+    config.init_from, config.steps, config.schedule, config.learning_rate = str(tmp_path / "first"), 1, "constant", 0.0
+    train_and_evaluate(config, str(tmp_path / "second"))
+    first, second = load_canvas(tmp_path / "first"), load_canvas(tmp_path / "second")
+    for a, b in zip(jax.tree.leaves(first.params), jax.tree.leaves(second.params)):
+        np.testing.assert_array_equal(a, b)
+    assert json.load(open(tmp_path / "second" / "run.json"))["init_from"] == str(tmp_path / "first")
+    other = canvas_config("bezier", "smoke")  # 7 parameters
+    other.init_from = str(tmp_path / "first")
+    with pytest.raises(UserError, match=r"does not match this one \(CanvasSpec\(renderer='bezier', .* apart from the renderer"):
+        train_and_evaluate(other, str(tmp_path / "third"))
+    assert not (tmp_path / "third").exists()
 
 
 def test_missing_or_corrupt_workdir(tmp_path, capsys):

@@ -1,9 +1,14 @@
+import io
+import shutil
+import subprocess
+
 import numpy as np
 import pytest
+from PIL import Image
 
 from canvasdraw import load_renderer
 from canvasdraw.errors import UserError
-from canvasdraw.render import registry
+from canvasdraw.render import registry, svg
 from canvasdraw.render.color import lab_to_hex, lab_to_rgb
 from canvasdraw.render.contract import ActionError, validate_actions
 from canvasdraw.render.testing import check_renderer, check_svg_matches_raster, sample_actions
@@ -16,6 +21,48 @@ BUILT_IN = CONFORMING + ["bezier_soft"]
 def test_built_in_renderers_conform_and_their_svg_is_their_raster(name):
     differences = check_renderer(load_renderer(name), sizes=(16, 37, 64, 256))  # raises naming the failed check
     assert max(differences.values()) < 1e-5  # Cairo draws the SVG as the raster, to 8-bit rounding
+
+
+@pytest.mark.parametrize("name", CONFORMING)
+def test_the_raster_is_as_close_to_resvg_as_cairo_is(name):
+    """resvg (another SVG renderer, the `bench` extra) anti-aliases differently from Cairo; our
+    raster must differ from it no more than Cairo's own SVG rendering does, and little at 512 px."""
+    resvg_py = pytest.importorskip("resvg_py")
+    r = load_renderer(name)
+    for size, bound in ((64, 1e-3), (512, 2e-4)):
+        actions = sample_actions(r, 20, seed=1)
+        text = r.to_svg(actions, size)
+        png = bytes(resvg_py.svg_to_bytes(svg_string=text, width=size, height=size))
+        rgba = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"), np.float32) / 255
+        under = None if r.composite == "ink" else r.to_rgb(r.blank(size))
+        other = rgba[..., 3:] if under is None else under * (1 - rgba[..., 3:]) + rgba[..., :3] * rgba[..., 3:]
+        raster = svg.picture_of(r, r.render(actions, size))
+        ours, cairo = np.mean((raster - other) ** 2), np.mean((svg.drawn(r, text, size) - other) ** 2)
+        assert ours <= cairo * 1.05 + 1e-6 and ours < bound, (size, ours, cairo)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium (Debian package chromium)")
+@pytest.mark.parametrize("name", ["bezier_alpha", "rectangles"])
+def test_headless_chromium_draws_the_svg_as_close_to_the_raster_as_to_cairo(name, tmp_path):
+    r = load_renderer(name)
+    for size in (64, 512):
+        actions = sample_actions(r, 20, seed=1)
+        text = r.to_svg(actions, size)
+        (tmp_path / "page.html").write_text(f'<html><body style="margin:0;background:#fff">{text}</body></html>')
+        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                        "--force-device-scale-factor=1", f"--window-size={size},{size}",
+                        f"--screenshot={tmp_path / 'shot.png'}", (tmp_path / "page.html").as_uri()],
+                       capture_output=True, timeout=120, check=True)
+        shot = np.asarray(Image.open(tmp_path / "shot.png").convert("RGB"), np.float32)[:size, :size] / 255
+        if r.composite == "ink":  # ink = 1 - luminance of the black-on-white page
+            shown, start = 1 - shot.mean(-1, keepdims=True), None
+        else:  # colours drawn over a white state, as Chromium draws them over the white page
+            shown, start = shot, np.ones((size, size, 3), np.float32)
+        raster = svg.picture_of(r, r.render(actions, size, start))
+        ours = np.mean((raster - shown) ** 2)
+        cairo = np.mean((svg.drawn(r, text, size, start=start) - shown) ** 2)
+        assert ours <= cairo * 1.05 + 1e-6 and ours < (1e-3 if size == 64 else 1e-4), (size, ours, cairo)
 
 
 def test_the_retired_soft_strokes_fail_the_svg_check_where_strokes_overlap():

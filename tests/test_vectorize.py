@@ -167,6 +167,24 @@ def test_models_lists_shipped_models_and_user_runs(model_file, capsys):
     assert main(["models", "--runs", str(model_file.parent)]) == 0
     table = capsys.readouterr().out
     assert "| run | " in table and "| bezier_alpha | 64 | 2 | lstm | mnist:" in table
+    assert "| held-out L2 of the SVG |" in table
+
+
+def test_export_model_records_the_page_l2_of_the_svgs_that_models_then_shows(model_file, tmp_path, capsys):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    stroke_image(pages / "a.png", (150, 100))
+    stroke_image(pages / "b.png", (96, 96))
+    out = tmp_path / "models"
+    assert main(["export-model", "--workdir", str(model_file.parent / "run"), "-o", str(out / "paged.msgpack"),
+                 "--slides", "--pages", str(pages)]) == 0
+    facts = load_model(str(out / "paged.msgpack")).facts
+    assert facts["page_images"] == 2 and 0 < facts["page_svg_l2"] < 0.5
+    rows, _ = vectorize([str(pages)], tmp_path / "again", load_model(str(out / "paged.msgpack")), progress=False)
+    assert facts["page_svg_l2"] == pytest.approx(np.mean([r["l2"] for r in rows]), abs=1e-6)
+    assert main(["export-model", "--workdir", str(model_file.parent / "run"), "-o", str(out / "x.msgpack"),
+                 "--pages", str(tmp_path / "none")]) == 2
+    assert "--pages" in capsys.readouterr().err and not (out / "x.msgpack").exists()
 
 
 @pytest.mark.slow

@@ -107,7 +107,7 @@ def add_commands(commands) -> None:
     _add_trainer(commands, "train-drawer", "train a drawer through a frozen canvas", "configs/drawer_mnist.py:4lstm",
                  "run folder: checkpoints, logs, images, its canvas", _cmd_train_drawer)
 
-    p = commands.add_parser("eval-drawer", help="held-out L2 of a drawer: real re-render and canvas guess")
+    p = commands.add_parser("eval-drawer", help="held-out L2 of a drawer: its SVG (drawn by Cairo), our raster and the canvas guess")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--workdir", help="drawer run folder (its latest checkpoint)")
     source.add_argument("--model", help="a shipped model name or a model file (from export-model)")

@@ -29,7 +29,7 @@ img {{ height: 160px; width: auto; image-rendering: pixelated; border: 1px solid
 <h1>canvasdraw vectorize</h1>
 <p>{summary}</p>
 <table>
-<tr><th>input (as the model sees it)</th><th>real re-render</th><th>strokes over the input</th><th>L2</th>
+<tr><th>input (as the model sees it)</th><th>real re-render</th><th>strokes over the input</th><th>L2 of the SVG</th>
 <th>empty drawing L2</th><th>ink explained</th><th>strokes</th></tr>
 {rows}
 </table></body></html>
@@ -71,7 +71,7 @@ def write_report(outdir: Path, rows: list[dict], model_name: str, errors: list[s
     for row in rows:
         write_atomic(outdir / "gallery" / f"{row['stem']}.png", _thumbnail(row["ink"]))
     l2, blank = (sum(r[key] for r in rows) / len(rows) if rows else float("nan") for key in ("l2", "blank_l2"))
-    summary = (f"{len(rows)} images, model <b>{html.escape(model_name)}</b>, mean L2 {l2:.4f} "
+    summary = (f"{len(rows)} images, model <b>{html.escape(model_name)}</b>, mean L2 of the SVGs {l2:.4f} "
                f"(empty drawing {blank:.4f})"
                + (f"; {sum(bool(r['warning']) for r in rows)} warnings" if any(r["warning"] for r in rows) else "")
                + (f"; {len(errors)} failed: " + "; ".join(html.escape(e) for e in errors) if errors else ""))
