@@ -203,6 +203,16 @@ def test_the_shipped_model_vectorizes_the_example_images(tmp_path, capsys):
     records = [json.loads(p.read_text()) for p in sorted((tmp_path / "out").glob("*.json"))]
     assert len(records) == len(list(examples.iterdir())) >= 3
     assert all(r["model"] == "mnist_4lstm" and len(r["actions"]) == 4 and r["l2"] < 0.05 for r in records)
+    for png in sorted((tmp_path / "out").glob("*.png")):
+        if png.stem.endswith("_overlay"):
+            continue
+        with Image.open(png) as image:  # the re-render, white ink on black at the model size
+            raster = np.asarray(image.convert("L"), np.float32) / 255
+        text = png.with_suffix(".svg").read_text()
+        side = max(json.loads(png.with_suffix(".json").read_text())["input_size"])
+        square = re.sub(r'viewBox="[^"]*"', f'viewBox="0 0 {side} {side}"', text)  # the model's padded square
+        drawn = svg.rasterize(square, 64)[..., 3]
+        assert np.mean((drawn - raster) ** 2) < 1e-4, png.name  # the SVG file is the drawing we show and score
 
 
 def test_the_table1_drawers_ship_for_mnist_and_symbols_with_4_and_20_steps():
