@@ -6,11 +6,11 @@
 Writes the first --images MNIST test digits as 28×28 PNG files, then reports:
 - drawing: images/s of the batched, jitted drawer + canvas call alone (warm);
 - end to end: images/s of `vectorize` from the PNG files to the four output files per image
-  (reading, preprocessing, drawing, real re-render, SVG/PNG/overlay/JSON writing; warm: the
+  (reading, preprocessing, drawing, real re-render, SVG/PNG/overlay/JSON writing, the SVG's L2; warm: the
   jitted drawer step compiled by an earlier full batch, worker processes started anew);
 - latency: wall time of one `canvasdraw vectorize one.png` process, interpreter start included
   (median of 3);
-- refine: for each K in --refine, the MNIST-64 real re-render L2 and the drawing time per image
+- refine: for each K in --refine, the MNIST-64 L2 of the SVG (drawn by Cairo) and the drawing time per image
   of `vectorize --refine K` on the first --refine-images test digits.
 """
 
@@ -26,6 +26,7 @@ import numpy as np
 from PIL import Image
 
 from canvasdraw.data.sources import load_images
+from canvasdraw.render import svg
 from canvasdraw.store.models import load_model
 from canvasdraw.vectorize.run import Options, vectorize
 from canvasdraw.vectorize.single import draw_inks
@@ -76,13 +77,16 @@ def main():
     print(f"| {model.name} | {len(digits)} | {drawing:,.0f} | {end_to_end:,.0f} | {statistics.median(walls):.2f} s |")
 
     print(f"\n{len(targets)} test digits")
-    print("| refine steps | real re-render L2 | drawing ms/image |\n|---|---|---|")
+    print("| refine steps | L2 of the SVG | drawing ms/image |\n|---|---|---|")
     for steps in map(int, args.refine.split(",")):
         draw_inks(model, targets[:args.batch_size], steps, args.batch_size)  # compile
         began = time.perf_counter()
-        _, rendered = draw_inks(model, targets, steps, args.batch_size)
+        actions, _ = draw_inks(model, targets, steps, args.batch_size)
         per_image = (time.perf_counter() - began) / len(targets)
-        print(f"| {steps} | {np.mean((rendered[..., 0] - targets / 255) ** 2):.5f} | {per_image * 1000:.2f} |")
+        size = model.drawer.spec.size
+        l2 = np.mean([np.mean((svg.drawn(model.renderer, model.renderer.to_svg(a, size), size)[..., 0] - t / 255) ** 2)
+                      for a, t in zip(actions, targets)])
+        print(f"| {steps} | {l2:.5f} | {per_image * 1000:.2f} |")
 
 
 if __name__ == "__main__":
