@@ -42,6 +42,8 @@ def drawer_config(data: str, canvas: str, variant: str | None):
     c.eval_images = 512           # held-out images scored at each eval_every
     c.final_eval_images = None    # None = the whole held-out split
     c.pyramid = 0                 # loss also on 2×2-average-pooled images at this many scales (thin lines)
+    c.real_forward = False        # unroll with the real renderer's states, the canvas's gradients
+                                  # (nets.frozen.RealForwardCanvas): no canvas errors to exploit
     c.shift = 0                   # augmentation: move each training image by up to this many pixels
     c.init_from = None            # a drawer model (shipped name, run folder or model file) whose
                                   # parameters start this run: same architecture, any N

@@ -98,6 +98,32 @@ def test_smoke_training_lowers_the_loss_and_scores_the_real_render(tmp_path, cap
     assert "not a drawer workdir" in capsys.readouterr().err
 
 
+def test_the_real_forward_canvas_has_the_renderers_values_and_the_canvass_gradients():
+    from canvasdraw.nets.frozen import RealForwardCanvas
+
+    renderer, canvas = load_renderer("bezier"), freeze(small_canvas())
+    through = RealForwardCanvas(canvas, renderer)
+    states = jnp.asarray(np.random.default_rng(1).random((3, 16, 16, 1)) * 0.5, jnp.float32)
+    actions = jnp.asarray(np.random.default_rng(0).random((3, 7)) * 1.2 - 0.1, jnp.float32)  # some outside [0, 1]
+    real = np.stack([renderer.step(np.asarray(s), np.clip(np.asarray(a), 0, 1)) for s, a in zip(states, actions)])
+    np.testing.assert_allclose(np.asarray(jax.jit(lambda c, *x: c(*x))(through, states, actions)), real, atol=1e-6)
+    for wrt in (0, 1):
+        ours = jax.grad(lambda *x: through(*x).sum(), argnums=wrt)(states, actions)
+        theirs = jax.grad(lambda *x: canvas(*x).sum(), argnums=wrt)(states, actions)
+        np.testing.assert_allclose(np.asarray(ours), np.asarray(theirs), rtol=1e-6, atol=1e-6)
+        assert np.abs(np.asarray(ours)).max() > 0
+
+
+def test_a_real_forward_run_trains_on_and_is_scored_by_the_real_drawing(tmp_path):
+    export_canvas(small_canvas(), tmp_path / "canvas.msgpack")
+    config = drawer_config(f"mnist:{fake_mnist(tmp_path / 'mnist')}", str(tmp_path / "canvas.msgpack"), "smoke")
+    config.real_forward, config.steps, config.log_every = True, 12, 4
+    result = train_and_evaluate(config, str(tmp_path / "run"))
+    assert result["canvas_l2"] == pytest.approx(result["real_l2"], rel=1e-5)  # the unroll's states are real
+    logged = [m for m in _metrics(tmp_path / "run") if "train/real_l2" in m]
+    assert logged and all("train/canvas_l2" not in m for m in logged)
+
+
 def test_drawer_refuses_a_canvas_of_another_size(tmp_path):
     export_canvas(small_canvas(32), tmp_path / "canvas.msgpack")
     config = drawer_config(f"mnist:{fake_mnist(tmp_path / 'mnist')}", str(tmp_path / "canvas.msgpack"), "smoke")

@@ -12,6 +12,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from flax import nnx, struct
 
 from canvasdraw.nets.canvas import CanvasSpec, next_state
@@ -33,6 +34,34 @@ class FrozenCanvas:
 
     def __call__(self, states, actions):
         return next_state(self.spec, states, self.module()(states, actions))
+
+
+@struct.dataclass
+class RealForwardCanvas:
+    """The real renderer forward, the frozen canvas backward (a straight-through estimator).
+
+    canvas(states, actions) has the value of `renderer.step` on each (state, clipped action),
+    computed on the host, and the gradient of `canvas`. A drawer trained through it is scored
+    on what the renderer really draws, so it cannot learn to exploit the canvas's errors; the
+    canvas only says which way to move. Costs one host render per action per update.
+    """
+
+    canvas: FrozenCanvas
+    renderer: Any = struct.field(pytree_node=False)
+
+    @property
+    def spec(self) -> CanvasSpec:
+        return self.canvas.spec
+
+    def _render(self, states, actions):
+        return np.stack([self.renderer.step(s, a) for s, a in zip(np.asarray(states), np.asarray(actions))])
+
+    def __call__(self, states, actions):
+        guess = self.canvas(states, actions)
+        real = jax.pure_callback(self._render, jax.ShapeDtypeStruct(guess.shape, guess.dtype),
+                                 jax.lax.stop_gradient(states), jnp.clip(jax.lax.stop_gradient(actions), 0, 1),
+                                 vmap_method="sequential")
+        return guess + jax.lax.stop_gradient(real - guess)
 
 
 def freeze(model: nnx.Module) -> FrozenCanvas:

@@ -23,7 +23,7 @@ from canvasdraw.data.sources import ImageSet, load_images, shifted
 from canvasdraw.errors import UserError
 from canvasdraw.metrics.drawer import drawer_l2, drawer_sheet
 from canvasdraw.nets.drawer import Drawer, DrawerSpec, unroll
-from canvasdraw.nets.frozen import FrozenCanvas
+from canvasdraw.nets.frozen import FrozenCanvas, RealForwardCanvas
 from canvasdraw.nets.losses import action_penalty, pyramid_l2
 from canvasdraw.render.registry import load_renderer
 from canvasdraw.store.canvases import export_canvas, load_canvas
@@ -138,17 +138,20 @@ def _train(config, run: RunFolder, renderer, canvas: FrozenCanvas, drawer: Drawe
     start = replicate(mesh, jnp.asarray(renderer.blank(spec.size)))
     stream = image_batches(train, config.batch_size, config.seed, step, max(config.steps - step, 0), config.shift)
 
-    def train_on(batch):
-        loss, l2, penalty = drawer_update(drawer, optimizer, canvas, shard_batch(mesh, batch), start, config.pyramid)
-        return {"loss": loss, "canvas_l2": l2, "penalty": penalty}
+    through = RealForwardCanvas(canvas, renderer) if config.real_forward else canvas
 
+    def train_on(batch):
+        loss, l2, penalty = drawer_update(drawer, optimizer, through, shard_batch(mesh, batch), start, config.pyramid)
+        return {"loss": loss, "real_l2" if config.real_forward else "canvas_l2": l2, "penalty": penalty}
+
+    # Scored as trained: a real-forward drawer sees the real states (its canvas_l2 is then the real one).
     def evaluate_now(step):
         run.log(step, {f"eval/{k}": v for k, v in
-                       drawer_l2(drawer, canvas, renderer, test, config.eval_images).items()})
-        run.image(step, "target_real_canvas", drawer_sheet(drawer, canvas, renderer, test))
+                       drawer_l2(drawer, through, renderer, test, config.eval_images).items()})
+        run.image(step, "target_real_canvas", drawer_sheet(drawer, through, renderer, test))
 
     fit(run, drawer, optimizer, stream, train_on, evaluate_now, config, step, f"drawer {spec.variant} N={spec.steps}")
-    result = drawer_l2(drawer, canvas, renderer, test, config.final_eval_images)
+    result = drawer_l2(drawer, through, renderer, test, config.final_eval_images)
     run.log(max(config.steps, step), {f"final/{k}": v for k, v in result.items()})
     run.close()
     return result
