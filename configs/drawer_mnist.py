@@ -11,15 +11,20 @@ with --config.canvas=runs/canvas_bezier_alpha (a workdir) or a .msgpack file.
 
 20lstm starts from the shipped 4-step drawer (a curriculum: trained from scratch, 20 steps through
 the canvas sat at L2 ~0.028 for 1,300 updates, while the 4-step weights score 0.0085 at N = 20
-before any training) and fine-tunes it for 4,000 updates at a lower rate (MNIST-64 0.0051); the
-shipped `mnist_20lstm` then ran five more cosine cycles (0.0047, 0.00457, 0.0042, 0.00407, then with ±2 px
-shift augmentation 0.00398), each from the last:
-    canvasdraw train-drawer --config configs/drawer_mnist.py:20lstm --workdir runs/mnist_20lstm_b --config.data=mnist:DATA \
-        --config.init_from=runs/mnist_20lstm --config.learning_rate=4e-4 --config.steps=5000
-    ... --workdir runs/mnist_20lstm_c --config.init_from=runs/mnist_20lstm_b --config.learning_rate=2e-4 --config.steps=3000
-    ... --workdir runs/mnist_20lstm_d --config.init_from=runs/mnist_20lstm_c --config.learning_rate=2e-4 --config.steps=10000
-    ... --workdir runs/mnist_20lstm_e --config.init_from=runs/mnist_20lstm_d --config.learning_rate=1.5e-4 --config.steps=11000 --config.seed=1
-    ... --workdir runs/mnist_20lstm_f --config.init_from=runs/mnist_20lstm_e --config.learning_rate=1e-4 --config.steps=10000 --config.seed=2 --config.shift=2
+before any training). The `bezier_soft` models (history in docs/results.md) were trained that
+way; the shipped `bezier_alpha` models were fine-tuned from them when the SVG issue replaced the
+renderer (C = runs/canvas_bezier_alpha_b, the shipped canvas; run book in configs/canvas.py):
+    canvasdraw train-drawer --config configs/drawer_mnist.py:4lstm --workdir runs/mnist_4lstm_alpha --config.data=mnist:DATA \
+        --config.canvas=runs/canvas_bezier_alpha --config.init_from=mnist_4lstm --config.learning_rate=3e-4 --config.steps=3000
+    canvasdraw refit-canvas --workdir runs/mnist_4lstm_alpha --data mnist:DATA --steps 1500
+    ... the same command with --config.steps=6000 --allow-changes
+    ... --workdir runs/mnist_4lstm_alpha_c --config.canvas=C --config.init_from=runs/mnist_4lstm_alpha --config.learning_rate=2e-4 --config.steps=3000
+    ... --workdir runs/mnist_4lstm_rf --config.canvas=C --config.init_from=runs/mnist_4lstm_alpha_c --config.learning_rate=2e-4 \
+        --config.steps=1500 --config.real_forward=True          (shipped as mnist_4lstm)
+    canvasdraw train-drawer --config configs/drawer_mnist.py:20lstm --workdir runs/mnist_20lstm_alpha --config.data=mnist:DATA \
+        --config.canvas=C --config.init_from=mnist_20lstm --config.learning_rate=1.5e-4 --config.steps=3000
+    ... --workdir runs/mnist_20lstm_rf --config.init_from=runs/mnist_20lstm_alpha --config.learning_rate=1e-4 --config.steps=1000 \
+        --config.real_forward=True                              (shipped as mnist_20lstm)
 """
 
 from canvasdraw_configs.drawer import drawer_config
