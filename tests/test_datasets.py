@@ -108,6 +108,6 @@ def test_synthetic_strokes_are_real_renders_and_deterministic():
     assert train.hints.shape == (40, 32, 32, 1) and test.hints.shape == (16, 32, 32, 1)
     assert np.array_equal(train.hints, load_images("strokes:40", 32, "train").hints)
     assert not np.array_equal(train.hints[:16], test.hints)  # the splits use different seeds
-    assert all(h.max() > 200 for h in train.hints)  # every image has ink
+    assert all(h.max() >= 150 for h in train.hints)  # every image has ink (opacity >= 0.6)
     with pytest.raises(UserError, match="positive number"):
         load_images("strokes:many", 32)

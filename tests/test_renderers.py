@@ -11,10 +11,10 @@ from canvasdraw.errors import UserError
 from canvasdraw.render import registry, svg
 from canvasdraw.render.color import lab_to_hex, lab_to_rgb
 from canvasdraw.render.contract import ActionError, validate_actions
-from canvasdraw.render.testing import check_renderer, check_svg_matches_raster, sample_actions
+from canvasdraw.render.testing import check_renderer, sample_actions
 
 CONFORMING = ["bezier", "bezier_alpha", "bezier_color", "rectangles", "prisms"]
-BUILT_IN = CONFORMING + ["bezier_soft"]
+BUILT_IN = CONFORMING
 
 
 @pytest.mark.parametrize("name", CONFORMING)
@@ -65,12 +65,6 @@ def test_headless_chromium_draws_the_svg_as_close_to_the_raster_as_to_cairo(name
         assert ours <= cairo * 1.05 + 1e-6 and ours < (1e-3 if size == 64 else 1e-4), (size, ours, cairo)
 
 
-def test_the_retired_soft_strokes_fail_the_svg_check_where_strokes_overlap():
-    soft = load_renderer("bezier_soft")  # stacked translucent copies, merged by `max`
-    with pytest.raises(AssertionError, match=r"SVG vs raster mean squared difference .* action \d+ \(x0="):
-        check_svg_matches_raster(soft, sample_actions(soft, 20, seed=0), 64)
-
-
 def test_built_ins_are_registered_through_the_entry_point_group():
     found = registry.entry_points()
     assert set(BUILT_IN) <= set(found)
@@ -87,21 +81,6 @@ def test_bezier_straight_stroke_covers_its_line_only():
     assert state[:29].max() == 0 and state[36:].max() == 0
     thick = r.render(np.array([[0.125, 0.5, 0.5, 0.5, 0.875, 0.5, 1.0]]), 64)[..., 0]
     assert 9 <= (thick[:, 32] > 0.5).sum() <= 11  # width 0.15 * 64 = 9.6 px
-
-
-def test_soft_bezier_edge_ramps_linearly_and_softness_zero_is_the_hard_stroke():
-    hard, soft = load_renderer("bezier"), load_renderer("bezier_soft")
-    stroke = [0.125, 0.5, 0.5, 0.5, 0.875, 0.5, 0.6]  # horizontal, width 0.094 * 64 = 6.0 px
-    assert np.array_equal(soft.render(np.array([stroke + [0.0]]), 64), hard.render(np.array([stroke]), 64))
-    # softness 1: a ramp of 0.08 * 64 = 5.1 px centred on each edge of the 6 px stroke (y 29..35).
-    column = soft.render(np.array([stroke + [1.0]]), 64)[:, 32, 0]
-    assert column[32] == pytest.approx(1.0, abs=0.02)  # the centre is still solid ink (8-bit mask)
-    upper = column[24:32]  # rows above the centre line y = 32
-    assert np.all(np.diff(upper) >= -1e-6) and np.sum((upper > 0.1) & (upper < 0.9)) == 4  # 0.2 .. 0.8
-    assert np.array_equal(upper, column[39:31:-1])  # symmetric about the centre line
-    assert column[:24].max() == 0 and column[40:].max() == 0
-    ink = lambda s: soft.render(np.array([stroke[:6] + [0.6, s]]), 64).sum()
-    assert ink(0.5) == pytest.approx(ink(0.0), rel=0.03)  # a centred ramp keeps the amount of ink
 
 
 def test_ink_strokes_are_painted_over_earlier_ink_as_svg_composites_them():

@@ -73,7 +73,7 @@ def test_each_output_is_written_and_consistent(model_file, tmp_path, capsys):
         rendered = model.renderer.render(actions, 64)[..., 0]
         # "l2" is the SVG's, drawn by Cairo in the model's view; our raster's is beside it, and equal.
         drawn = svg.rasterize(model.renderer.to_svg(actions, max(record["input_size"])), 64)[..., 3]
-        assert record["l2"] == pytest.approx(np.mean((drawn - target) ** 2), abs=1e-6)
+        assert record["l2"] == pytest.approx(np.mean((drawn - target) ** 2), abs=2e-5)  # actions rounded in the JSON
         assert record["raster_l2"] == pytest.approx(np.mean((rendered - target) ** 2), abs=1e-5)
         assert record["l2"] == pytest.approx(record["raster_l2"], abs=1e-4)
         # Every score comes with the empty drawing's, and a tiny untrained model earns a warning.
@@ -84,7 +84,7 @@ def test_each_output_is_written_and_consistent(model_file, tmp_path, capsys):
             assert np.abs(np.asarray(png.convert("L")) / 255 - rendered).max() < 0.01
         document = (out / f"{stem}.svg").read_text()
         width, height = record["input_size"]
-        assert f'width="{width}" height="{height}"' in document and document.count("<g ") == 2
+        assert f'width="{width}" height="{height}"' in document and document.count("<path ") == 2  # one element per stroke
         assert f'{width} {height}"' in document.split("viewBox=")[1].split(">")[0]
         with Image.open(out / f"{stem}_overlay.png") as overlay:  # red strokes over the faded input, 2× S
             assert overlay.size == (2 * record["size"],) * 2 and overlay.mode == "RGB"

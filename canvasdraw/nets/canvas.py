@@ -3,7 +3,7 @@
 Two forms, both ending in logits of the action's *layer* (or of the next state, for `replace`
 renderers) that `next_state` turns into x_n+1 through the renderer's composite rule:
 
-* `action` (`PatchCanvas`) — reads only the action. For `max`/`over` renderers the layer does
+* `action` (`PatchCanvas`) — reads only the action. For `ink`/`over` renderers the layer does
   not depend on x_n, so this form is exact in form. The image is cut into P×P cells; one MLP,
   shared by all cells, maps (action code + the cell's learned position code) to the cell's
   pixels. All matmuls, no full-resolution convolutions: ~5× the samples/s of the conv form on

@@ -33,8 +33,8 @@ from canvasdraw.errors import UserError
 from canvasdraw.render import svg
 
 MIN_SIZE, MAX_SIZE = 16, 1024
-CompositeRule = Literal["ink", "over", "replace", "max"]
-COMPOSITE_RULES = ("ink", "over", "replace", "max")
+CompositeRule = Literal["ink", "over", "replace"]
+COMPOSITE_RULES = ("ink", "over", "replace")
 
 
 class ActionError(UserError):
@@ -66,14 +66,11 @@ def composite(rule: str, state, layer, xp=np):
           opacity a over earlier ones (the state holds ink = the SVG's alpha). One-channel renderers.
     over: state (..., C), layer (..., C+1) whose last channel is alpha ->
           state * (1 - alpha) + colour * alpha (paper appendix; SVG's rule when C holds sRGB).
-    max:  state (..., C), layer (..., C) -> elementwise maximum (paper §3.3). No SVG renderer can
-          draw it where layers overlap, so `check_renderer` fails it; kept only for the models of
-          the retired `bezier_soft` renderer until they are retrained.
+    (The paper's pixelwise `max` for strokes is not offered: no SVG renderer can draw it where
+    layers overlap.)
     """
     if rule == "ink":
         return state + layer * (1 - state)
-    if rule == "max":
-        return xp.maximum(state, layer)
     if rule == "over":
         alpha = layer[..., -1:]
         return state * (1 - alpha) + layer[..., :-1] * alpha
@@ -95,7 +92,7 @@ class Renderer(abc.ABC):
 
     @property
     def layer_channels(self) -> int:
-        """Channels of `layer`'s output: C for "ink" and "max", C + 1 (alpha last) for "over"."""
+        """Channels of `layer`'s output: C for "ink", C + 1 (alpha last) for "over"."""
         return self.channels + (self.composite == "over")
 
     def blank(self, size: int) -> np.ndarray:

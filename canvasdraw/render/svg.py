@@ -51,16 +51,16 @@ def rasterize(svg_text: str, size: int, height: int | None = None) -> np.ndarray
 
 def drawn(renderer, svg_text: str, size: int, height: int | None = None, start: np.ndarray | None = None) -> np.ndarray:
     """What an SVG renderer (Cairo) draws from `svg_text`, painted over `start` (default the blank),
-    in the terms `renderer` compares with (`picture_of`): ink (H, W, 1) for `ink`/`max`
+    in the terms `renderer` compares with (`picture_of`): ink (H, W, 1) for `ink`
     renderers (the SVG's alpha), else the sRGB picture (H, W, 3)."""
     rgba = rasterize(svg_text, size, height)
     alpha = rgba[..., 3:]
-    if renderer.composite in ("ink", "max"):
+    if renderer.composite == "ink":
         return alpha if start is None else start + alpha * (1 - start)
     under = renderer.to_rgb(renderer.blank(size) if start is None else start)
     return under * (1 - alpha) + rgba[..., :3] * alpha
 
 
 def picture_of(renderer, state: np.ndarray) -> np.ndarray:
-    """A state in the terms of `drawn`: the ink itself for `ink`/`max` renderers, else to_rgb."""
-    return state if renderer.composite in ("ink", "max") else renderer.to_rgb(state)
+    """A state in the terms of `drawn`: the ink itself for `ink` renderers, else to_rgb."""
+    return state if renderer.composite == "ink" else renderer.to_rgb(state)

@@ -85,7 +85,7 @@ def check_step(r: Renderer, actions: np.ndarray, size: int) -> None:
 
 
 def check_layer(r: Renderer, actions: np.ndarray, size: int) -> None:
-    """For `ink`/`over`/`max` renderers: each layer is (S, S, layer_channels) float32 in [0, 1] and
+    """For `ink`/`over` renderers: each layer is (S, S, layer_channels) float32 in [0, 1] and
     step equals composite(state, layer). `replace` renderers have no layer: nothing to check."""
     if r.composite == "replace":
         return
