@@ -30,9 +30,10 @@ STROKE_SPEC = (
 
 
 def _geometry(action, size: int):
-    """Pixel-space end points, control point and width of one stroke action."""
-    x0, y0, cx, cy, x1, y1 = (float(v) * size for v in action[:6])
-    width = (MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * float(action[6])) * size
+    """Pixel-space end points, control point and width of one stroke action, as the SVG writes
+    them (`svg.snap`)."""
+    x0, y0, cx, cy, x1, y1 = (svg.snap(float(v) * size) for v in action[:6])
+    width = svg.snap((MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * float(action[6])) * size)
     return (x0, y0), (cx, cy), (x1, y1), width
 
 
@@ -91,7 +92,7 @@ class AlphaBezierRenderer(BezierRenderer):
     action_spec = STROKE_SPEC + (ActionParam("opacity", "ink opacity of the stroke"),)
 
     def layer(self, action, size):
-        return self.coverage(action, size)[..., None] * np.float32(action[7])
+        return self.coverage(action, size)[..., None] * np.float32(svg.snap(action[7]))
 
     def svg_element(self, action, size):
         d, width = _path(action, size)
@@ -108,7 +109,7 @@ class ColorBezierRenderer(ColorRenderer, BezierRenderer):
     action_spec = STROKE_SPEC + LAB_SPEC + (ActionParam("alpha", "opacity"),)
 
     def layer(self, action, size):
-        return self.color_layer(self.coverage(action, size), action[7:10], action[10])
+        return self.color_layer(self.coverage(action, size), action[7:10], svg.snap(action[10]))
 
     def svg_element(self, action, size):
         d, width = _path(action, size)

@@ -21,15 +21,17 @@ from canvasdraw.render import LAB_SPEC, ActionParam, ColorRenderer, CoverageRast
 
 
 def _view_boxes(action, size: int) -> list[tuple[float, float, float, float]]:
-    """Pixel-space (left, top, width, height) of the box in the front, side and top views."""
+    """Pixel-space (left, top, width, height) of the box in the front, side and top views, as the
+    SVG writes them."""
     h = size / 2
     x0, y0, z0, x1, y1, z1 = (float(v) for v in action[:6])
     (xa, xb), (ya, yb), (za, zb) = sorted((x0, x1)), sorted((y0, y1)), sorted((z0, z1))
-    return [
+    boxes = [
         (h * xa, h * ya, h * (xb - xa), h * (yb - ya)),          # front
         (h + h * za, h * ya, h * (zb - za), h * (yb - ya)),      # side
         (h * xa, h + h * za, h * (xb - xa), h * (zb - za)),      # top
     ]
+    return [tuple(svg.snap(v) for v in box) for box in boxes]
 
 
 class PrismsRenderer(ColorRenderer, Renderer):

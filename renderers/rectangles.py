@@ -10,9 +10,9 @@ from canvasdraw.render import LAB_SPEC, ActionParam, ColorRenderer, CoverageRast
 
 
 def _box(action, size: int) -> tuple[float, float, float, float]:
-    """Pixel-space (left, top, width, height) of a rectangle action."""
+    """Pixel-space (left, top, width, height) of a rectangle action, as the SVG writes them."""
     x0, y0, x1, y1 = (float(v) * size for v in action[:4])
-    return min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)
+    return tuple(svg.snap(v) for v in (min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)))
 
 
 class RectanglesRenderer(ColorRenderer, Renderer):

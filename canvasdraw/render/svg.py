@@ -11,9 +11,15 @@ import io
 import numpy as np
 
 
+def snap(value: float) -> float:
+    """A number as the SVG writes it (3 decimals). Renderers draw their raster from snapped
+    numbers, so the raster and the SVG are drawn from identical geometry."""
+    return round(float(value), 3)
+
+
 def num(value: float) -> str:
     """A coordinate as short SVG text (3 decimals, no trailing zeros)."""
-    text = f"{float(value):.3f}".rstrip("0").rstrip(".")
+    text = f"{snap(value):.3f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
