@@ -96,7 +96,7 @@ def test_a_canvas_run_can_start_from_another_renderers_canvas_of_the_same_shape(
     assert json.load(open(tmp_path / "second" / "run.json"))["init_from"] == str(tmp_path / "first")
     other = canvas_config("bezier", "smoke")  # 7 parameters
     other.init_from = str(tmp_path / "first")
-    with pytest.raises(UserError, match=r"does not match this one \(CanvasSpec\(renderer='bezier', .* apart from the renderer"):
+    with pytest.raises(UserError, match=r"does not match this one apart from the renderer \(action width 8 vs 7\)"):
         train_and_evaluate(other, str(tmp_path / "third"))
     assert not (tmp_path / "third").exists()
 

@@ -66,11 +66,15 @@ def start_from(model: nnx.Module, source: str) -> None:
     compositing rule). Their architectures and action widths must match; renderers may differ."""
     source_canvas = load_canvas(source)
     theirs, ours = source_canvas.spec, model.spec
-    same = dict(renderer=ours.renderer, renderer_version=ours.renderer_version, action_names=ours.action_names,
-                composite=ours.composite)
-    if dataclasses.replace(theirs, **same) != ours or theirs.action_dim != ours.action_dim:
-        raise UserError(f"init_from {source}: its canvas ({theirs}) does not match this one ({ours}) apart "
-                        "from the renderer")
+    free = ("renderer", "renderer_version", "action_names", "composite")
+    differences = [f"{field.name} {getattr(theirs, field.name)} vs {getattr(ours, field.name)}"
+                   for field in dataclasses.fields(ours)
+                   if field.name not in free and getattr(theirs, field.name) != getattr(ours, field.name)]
+    if theirs.action_dim != ours.action_dim:
+        differences.insert(0, f"action width {theirs.action_dim} vs {ours.action_dim}")
+    if differences:
+        raise UserError(f"init_from {source}: its canvas does not match this one apart from the renderer "
+                        f"({', '.join(differences)})")
     nnx.update(model, source_canvas.params)
 
 
