@@ -95,7 +95,8 @@ def _add_trainer(commands, name: str, help: str, example: str, workdir: str, run
 
 def add_commands(commands) -> None:
     """Adds this module's commands to the `canvasdraw` subcommand parsers."""
-    _add_trainer(commands, "train-canvas", "train a canvas network on rollouts", "configs/canvas.py:renderer=bezier_alpha",
+    _add_trainer(commands, "train-canvas", "train a canvas network on rollouts",
+                 "configs/canvas.py:renderer=bezier_alpha",
                  "run folder: checkpoints, logs, images", _cmd_train_canvas)
 
     p = commands.add_parser("eval-canvas", help="held-out fidelity of a trained canvas vs the real renderer")
@@ -107,7 +108,8 @@ def add_commands(commands) -> None:
     _add_trainer(commands, "train-drawer", "train a drawer through a frozen canvas", "configs/drawer_mnist.py:4lstm",
                  "run folder: checkpoints, logs, images, its canvas", _cmd_train_drawer)
 
-    p = commands.add_parser("eval-drawer", help="held-out L2 of a drawer: its SVG (drawn by Cairo), our raster and the canvas guess")
+    p = commands.add_parser("eval-drawer", help="held-out L2 of a drawer: its SVG (drawn by Cairo), our raster "
+                            "and the canvas guess")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--workdir", help="drawer run folder (its latest checkpoint)")
     source.add_argument("--model", help="a shipped model name or a model file (from export-model)")

@@ -92,7 +92,7 @@ def make_canvas(spec: CanvasSpec, rngs: nnx.Rngs) -> nnx.Module:
 def next_state(spec: CanvasSpec, states, logits):
     """Canvas logits -> predicted next states (B, S, S, C) in [0, 1] via the composite rule."""
     out = jax.nn.sigmoid(logits)
-    return out if spec.composite == "replace" else composite(spec.composite, states, out, xp=jnp)
+    return out if spec.composite == "replace" else composite(spec.composite, states, out)
 
 
 def leaky_relu(x):

@@ -16,6 +16,7 @@ import numpy as np
 from flax import nnx, struct
 
 from canvasdraw.nets.canvas import CanvasSpec, next_state
+from canvasdraw.render.contract import render_batch
 
 
 @struct.dataclass
@@ -54,7 +55,8 @@ class RealForwardCanvas:
         return self.canvas.spec
 
     def _render(self, states, actions):
-        return np.stack([self.renderer.step(s, a) for s, a in zip(np.asarray(states), np.asarray(actions))])
+        states = np.asarray(states)
+        return render_batch(self.renderer, np.asarray(actions)[:, None], states.shape[1], states)
 
     def __call__(self, states, actions):
         guess = self.canvas(states, actions)

@@ -58,8 +58,8 @@ def check_size(size: int) -> int:
     return int(size)
 
 
-def composite(rule: str, state, layer, xp=np):
-    """Merges one action's layer into a state; works on NumPy or jax.numpy arrays (`xp`).
+def composite(rule: str, state, layer):
+    """Merges one action's layer into a state; NumPy or jax.numpy arrays (arithmetic only).
 
     ink:  state (..., C), layer (..., C) of ink opacities a -> state + a * (1 - state): ink of
           value 1 painted *over* the state, which is how SVG composites a black element of

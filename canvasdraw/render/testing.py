@@ -162,9 +162,9 @@ def check_svg_structure(r: Renderer, actions: np.ndarray, size: int) -> ET.Eleme
 
 def check_svg_matches_raster(r: Renderer, actions: np.ndarray, size: int, bound: float = 1e-4) -> float:
     """The SVG, rasterised by Cairo, is the raster: the mean squared difference of their soft
-    values (ink, or sRGB pictures: `svg.drawn`, `svg.picture_of`) is at most `bound`. On failure the message names the action
-    whose element adds most to the difference (each prefix of the actions is compared).
-    Returns the difference."""
+    values (ink, or sRGB pictures: `svg.drawn`, `svg.picture_of`) is at most `bound`. On failure
+    the message names the action whose element adds most to the difference (each prefix of the
+    actions is compared). Returns the difference."""
     root = check_svg_structure(r, actions, size)
     elements = [ET.tostring(e, encoding="unicode") for e in root]
 
@@ -174,7 +174,7 @@ def check_svg_matches_raster(r: Renderer, actions: np.ndarray, size: int, bound:
 
     difference = difference_of(len(actions))
     if difference > bound:
-        prefixes = [difference_of(k) for k in range(1, len(actions) + 1)]
+        prefixes = [difference_of(k) for k in range(1, len(actions))] + [difference]
         added = np.diff([0.0] + prefixes)
         worst = int(np.argmax(added))
         values = ", ".join(f"{p.name}={v:.3f}" for p, v in zip(r.action_spec, actions[worst]))

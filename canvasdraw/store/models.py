@@ -66,8 +66,9 @@ def _facts(name: str, run, spec: DrawerSpec) -> dict:
     for prefix in ("final/", "eval/"):  # the whole held-out split if scored, else the last eval
         evals = [row for row in rows if f"{prefix}real_l2" in row]
         if evals:
-            scores = {key: evals[-1][f"{prefix}{key}"] for key in ("svg_l2", "real_l2") if f"{prefix}{key}" in evals[-1]}
-            facts.update(scores, eval_images=int(evals[-1][f"{prefix}images"]), updates=evals[-1]["step"])
+            last = evals[-1]
+            scores = {key: last[f"{prefix}{key}"] for key in ("svg_l2", "real_l2") if f"{prefix}{key}" in last}
+            facts.update(scores, eval_images=int(last[f"{prefix}images"]), updates=last["step"])
             break
     return facts
 
