@@ -9,6 +9,7 @@ DEFAULT_MODEL = "mnist_4lstm"
 
 
 def _cmd_vectorize(args) -> int:
+    from canvasdraw.errors import UserError
     from canvasdraw.store.models import load_model
     from canvasdraw.vectorize.report import write_report
     from canvasdraw.vectorize.run import Options, vectorize
@@ -17,13 +18,19 @@ def _cmd_vectorize(args) -> int:
     coarse_name = args.coarse_model or model.facts.get("coarse")
     coarse = load_model(coarse_name) if args.drawer == "hierarchical" and coarse_name else None
     options = Options(args.refine, args.invert, args.batch_size, args.drawer, args.overlap, args.order, coarse)
+    plans = model.facts.get("task") == "floorplans"
+    if plans and args.report:
+        raise UserError(f"--report shows ink drawings; model {model.name} finds rooms (see each <stem>_overlay.png)")
     rows, errors = vectorize(args.inputs, args.output, model, options)
     for line in errors:
         print(f"canvasdraw vectorize: error: {line}", file=sys.stderr)
     for row in rows:
         if row["warning"]:
             print(f"canvasdraw vectorize: warning: {row['input']}: {row['warning']}", file=sys.stderr)
-    if rows:
+    if rows and plans:
+        print(f"vectorized {len(rows)} plans with {model.name} into {args.output}: "
+              f"{sum(r['rooms'] for r in rows)} rooms ({sum(not r['rooms'] for r in rows)} plans without rooms)")
+    elif rows:
         l2, blank = (sum(r[key] for r in rows) / len(rows) for key in ("l2", "blank_l2"))
         explained = f"{1 - l2 / blank:.0%}" if blank > 0 else "—"
         print(f"vectorized {len(rows)} images with {model.name} into {args.output} (mean L2 of the SVGs {l2:.4f}; "

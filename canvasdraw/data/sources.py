@@ -20,6 +20,10 @@ Sources (`load_images(source, size, split)`):
   with a start state (ink already drawn by neighbouring windows), for the sliding drawer; see
   canvasdraw.data.pages. `windows:DIR@K`: from the drawings shrunk K× (the hierarchical drawer's
   coarse module sees its windows at half resolution: K = 2).
+* `floorplans:N[:STYLE]` — synthetic floor plans (canvasdraw.data.floorplans), a translation task:
+  hint = the plan drawing (1 = ink), target = each room's floor in its type's colour (sRGB, black
+  between rooms). N training plans (seeds 0..N-1), max(N/10, 16) held-out plans (seeds from
+  `floorplans.TEST_SEED`); STYLE is a name in `floorplans.drawing.STYLES` (default `train`).
 * `arrays:DIR` — ready-made pairs in DIR/train.npz and DIR/test.npz: uint8 arrays `hints`
   (M, S, S[, Ct]), optionally `targets` and `starts` (M, S, S[, C]), 255 = ink, already at the
   model size (e.g. windows that start from the sliding drawer's own drawing:
@@ -41,6 +45,8 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
+from canvasdraw.data.floorplans import PALETTE_LAB, ROOM_TYPES, plan_set
+from canvasdraw.data.floorplans.drawing import STYLES
 from canvasdraw.data.ink import IMAGE_SUFFIXES, split_items, to_ink
 from canvasdraw.data.kanjivg import kanji_svgs
 from canvasdraw.data.pages import cut_windows, read_pages
@@ -150,6 +156,16 @@ def _strokes(size: int, split: str, count: str) -> np.ndarray:
     return out
 
 
+def _floorplans(size: int, split: str, where: str, source: str) -> ImageSet:
+    count, _, style = where.partition(":")
+    if not count.isdigit() or int(count) < 1 or (style and style not in STYLES):
+        raise UserError(f"floorplans:N[:STYLE] needs a positive number of plans and a style in "
+                        f"{', '.join(STYLES)}, got {where!r}")
+    count = int(count) if split == "train" else max(int(count) // 10, 16)
+    hints, targets, _ = plan_set(count, split, size, style or "train")
+    return ImageSet(f"{source} ({split})", hints, targets=targets)
+
+
 def _arrays(folder: Path, size: int, split: str, source: str) -> ImageSet:
     path = folder / f"{split}.npz"
     if not path.is_file():
@@ -165,9 +181,18 @@ def _arrays(folder: Path, size: int, split: str, source: str) -> ImageSet:
     return ImageSet(f"{source} ({split})", **fields)
 
 
+def task_facts(source: str) -> dict:
+    """What a model trained on `source` must record to be used: for floor plans, the room types
+    and their LAB colours (a drawn rectangle's type is the nearest colour); else nothing."""
+    if source.startswith("floorplans:"):
+        return {"task": "floorplans", "room_types": list(ROOM_TYPES),
+                "palette_lab": [list(PALETTE_LAB[t]) for t in ROOM_TYPES]}
+    return {}
+
+
 def load_images(source: str, size: int, split: str = "train") -> ImageSet:
-    """An ImageSet from `mnist:DIR`, `folder:DIR`, `strokes:N`, `kanjivg`, `windows:DIR` or
-    `arrays:DIR` (module docstring); split is `train` or `test`."""
+    """An ImageSet from `mnist:DIR`, `folder:DIR`, `strokes:N`, `kanjivg`, `windows:DIR`,
+    `arrays:DIR` or `floorplans:N[:STYLE]` (module docstring); split is `train` or `test`."""
     if split not in ("train", "test"):
         raise UserError(f"split must be train or test, got {split!r}")
     kind, _, where = source.partition(":")
@@ -186,7 +211,9 @@ def load_images(source: str, size: int, split: str = "train") -> ImageSet:
         return ImageSet(f"{source} ({split})", hints[..., None], starts=starts[..., None])
     elif kind == "arrays":
         return _arrays(Path(where), size, split, source)
+    elif kind == "floorplans":
+        return _floorplans(size, split, where, source)
     else:
         raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR, strokes:N, kanjivg[:N], "
-                        "windows:DIR or arrays:DIR")
+                        "windows:DIR, arrays:DIR or floorplans:N[:STYLE]")
     return ImageSet(f"{source} ({split})", hints[..., None])

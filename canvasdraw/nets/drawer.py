@@ -34,6 +34,10 @@ class DrawerSpec:
     hidden: int = 256
     fixed: tuple[tuple[int, float], ...] = ()  # (action index, value) pairs the drawer cannot change,
                                                # e.g. ((6, 0.3),): one stroke thickness (paper Table 2)
+    palette: tuple[tuple[float, ...], ...] = ()  # K colours (rows of the renderer's colour actions):
+                                                 # the drawer chooses among them instead of emitting
+                                                 # a colour (a softmax over K mixes them in training)
+    palette_at: int = 0             # index of the first colour component in the action
 
     @classmethod
     def from_dict(cls, fields: dict) -> "DrawerSpec":
@@ -45,6 +49,9 @@ class DrawerSpec:
     def check(self):
         if self.variant not in ("lstm", "plain"):
             raise ValueError(f"drawer variant must be lstm or plain, got {self.variant!r}")
+        if self.palette and self.palette_at + len(self.palette[0]) > self.action_dim:
+            raise ValueError(f"palette colours of {len(self.palette[0])} components at {self.palette_at} do not "
+                             f"fit an action of {self.action_dim}")
         if self.steps < 1 or self.size % (self.patch * 2 ** (len(self.widths) - 1)):
             raise ValueError(f"need steps >= 1 and size divisible by {self.patch * 2 ** (len(self.widths) - 1)}")
 
@@ -84,8 +91,11 @@ class Drawer(nnx.Module):
             self.memory = nnx.OptimizedLSTMCell(spec.hidden, spec.hidden, rngs=rngs)
         else:
             self.memory = nnx.Linear(spec.hidden, spec.hidden, rngs=rngs)
-        self.head = nnx.Linear(spec.hidden, spec.action_dim, bias_init=nnx.initializers.constant(0.5),
+        colors = len(spec.palette[0]) if spec.palette else 0
+        self.head = nnx.Linear(spec.hidden, spec.action_dim - colors, bias_init=nnx.initializers.constant(0.5),
                                rngs=rngs)
+        if spec.palette:
+            self.choice = nnx.Linear(spec.hidden, len(spec.palette), rngs=rngs)
 
     def initial_carry(self, batch: int):
         """The memory before the first step: LSTM (cell, hidden) zeros, or nothing (`plain`)."""
@@ -107,6 +117,10 @@ class Drawer(nnx.Module):
         else:
             x = jax.nn.relu(self.memory(x))
         actions = self.head(x)
+        if self.spec.palette:
+            color = jax.nn.softmax(self.choice(x)) @ jnp.asarray(self.spec.palette, actions.dtype)
+            at = self.spec.palette_at
+            actions = jnp.concatenate([actions[:, :at], color, actions[:, at:]], axis=-1)
         for index, value in self.spec.fixed:
             actions = actions.at[:, index].set(value)
         return carry, actions

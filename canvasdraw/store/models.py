@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from flax import nnx, serialization
 
+from canvasdraw.data.sources import task_facts
 from canvasdraw.errors import UserError
 from canvasdraw.files import write_atomic
 from canvasdraw.nets.drawer import Drawer, DrawerSpec
@@ -60,7 +61,8 @@ def _facts(name: str, run, spec: DrawerSpec) -> dict:
     data = run.facts.get("data", "?")
     facts = {"name": name, "renderer": run.facts["canvas"]["renderer"], "size": spec.size,
              "steps": spec.steps, "variant": spec.variant, "data": data,
-             "slides": data.startswith("windows:")}  # trained on windows of large drawings
+             "slides": data.startswith("windows:"),  # trained on windows of large drawings
+             **task_facts(data)}
     metrics = run.path / "metrics.jsonl"
     rows = list(map(json.loads, metrics.read_text().splitlines())) if metrics.exists() else []
     for prefix in ("final/", "eval/"):  # the whole held-out split if scored, else the last eval

@@ -7,6 +7,8 @@ For an input `<stem>.<ext>` (a file, or every image under a folder, sorted) OUTD
   <stem>_overlay.png  the re-render's ink in red over the faded input, at OVERLAY_SCALE × S
   <stem>.json         the actions in action order with their parameter names, the model, the L2 of
                       the re-render vs the preprocessed input, refine steps
+A floor-plan model (facts "task": "floorplans") writes labelled rooms instead
+(canvasdraw.vectorize.rooms).
 Preprocessing is `data.ink.to_ink`: alpha composited on white, 16-bit to 8-bit, ink polarity from
 the border unless `invert` forces it, padded with the background to a centred square, bilinear to
 S×S. The SVG's viewBox places that square so the input's own pixels span 0..W × 0..H.
@@ -39,6 +41,7 @@ from canvasdraw.processes import die_with_parent
 from canvasdraw.store.models import Model
 from canvasdraw.vectorize.inputs import Picture, collect, read_picture, unique_stems
 from canvasdraw.vectorize.outputs import write_many, write_window_outputs
+from canvasdraw.vectorize.rooms import write_room_many
 from canvasdraw.vectorize.single import draw_inks
 from canvasdraw.vectorize.sliding import ORDERS, hierarchical, slide
 from canvasdraw.vectorize.window_strokes import strokes_svg
@@ -74,9 +77,13 @@ class Options:
             raise UserError(f"drawer must be one of {', '.join(DRAWERS)} and order one of {', '.join(ORDERS)}")
         if self.refine and self.drawer in ("sliding", "hierarchical"):
             raise UserError("--refine works with the single-window drawer only")
-        if model.renderer.channels != 1:
+        if model.facts.get("task") == "floorplans":
+            if self.refine or self.drawer in ("sliding", "hierarchical"):
+                raise UserError(f"model {model.name} finds rooms in one window: no --refine, no --drawer "
+                                f"{self.drawer}")
+        elif model.renderer.channels != 1:
             raise UserError(f"model {model.name} draws {model.renderer.channels}-channel states; vectorize needs a "
-                            "one-channel (ink) model")
+                            "one-channel (ink) model or a floor-plan model")
 
     def native(self, model: Model) -> bool:
         """Whether pictures are read at their own size, for the sliding or hierarchical drawer:
@@ -116,10 +123,14 @@ class _Run:
         o = self.options
         actions, rendered = draw_inks(self.model, np.stack([p.ink for p in batch]), o.refine, o.batch_size,
                                       self.threads.map)
-        jobs = [(self.outdir, self.model.renderer, self.model.facts, p, a, r, o.refine)
-                for p, a, r in zip(batch, actions, rendered)]
+        if self.model.facts.get("task") == "floorplans":
+            writer, jobs = write_room_many, [(self.outdir, self.model.renderer, self.model.facts, p, a)
+                                             for p, a in zip(batch, actions)]
+        else:
+            writer, jobs = write_many, [(self.outdir, self.model.renderer, self.model.facts, p, a, r, o.refine)
+                                        for p, a, r in zip(batch, actions, rendered)]
         for part in range(0, len(jobs), JOB):
-            self._count(self.writers.submit(write_many, jobs[part:part + JOB]))
+            self._count(self.writers.submit(writer, jobs[part:part + JOB]))
 
     def draw_large(self, picture: Picture) -> None:
         """Draws a picture window by window at its own size and queues its files."""

@@ -1,0 +1,130 @@
+"""Floor-plan models in `vectorize`: the drawer's rectangles as labelled rooms.
+
+A rectangle is a room when it shows: `visible_actions` drops, one at a time in drawing order,
+every rectangle whose removal changes less than MIN_VISIBLE of the picture (a step that drew
+nothing, or a room drawn again over itself), so each room is written once. Its type is the
+model's palette colour nearest the colour it is drawn in. For `<stem>` the files are:
+  <stem>.svg          one <rect> per room in drawing order, filled with its type's colour, its
+                      <title> the type; viewBox = the input's pixels
+  <stem>.png          the rooms as our renderer draws them at the model size
+  <stem>_overlay.png  the plan's lines over its rooms, at OVERLAY_SCALE × the model size
+  <stem>.json         "rooms": [{"type", "box": [x0, y0, x1, y1]}] in input pixels (x right,
+                      y down), the rectangles' actions, and a warning when no rooms are found
+A picture that does not look like a plan (`looks_like_plan`: a blank page, a photo) gets no rooms.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+
+from canvasdraw import pictures
+from canvasdraw.files import write_atomic
+from canvasdraw.render.color import lab_to_rgb
+from canvasdraw.render.contract import Renderer
+from canvasdraw.vectorize.inputs import Picture
+from canvasdraw.vectorize.outputs import OVERLAY_SCALE, PNG_LEVEL, placed_svg
+
+MIN_VISIBLE = 0.002     # of the picture's pixels (~33 at 128 px; the smallest room has ~150)
+CHANGED = 0.3           # a pixel changes when a channel moves more than this; a rectangle drawn
+                        # twice changes its anti-aliased edge by at most a quarter of its colour
+PLAN_INK = (0.01, 0.6)  # a plan's share of inked pixels (walls and lines on paper)
+MAX_GREY = 0.35         # a plan's share of mid-grey pixels (a photo's is larger)
+
+
+def looks_like_plan(ink: np.ndarray) -> bool:
+    """Whether a picture (ink (S, S) uint8, 255 = ink) could be a line drawing of a plan: some ink,
+    not too much, and mostly black or white rather than a photo's continuous tones."""
+    x = ink.astype(np.float32) / 255
+    grey = np.mean((x > 0.2) & (x < 0.8))
+    return PLAN_INK[0] <= np.mean(x > 0.5) <= PLAN_INK[1] and grey <= MAX_GREY
+
+
+def visible_actions(renderer: Renderer, actions: np.ndarray, size: int) -> list[int]:
+    """Indices of the actions kept (module docstring), in drawing order."""
+    kept = list(range(len(actions)))
+    full = renderer.render(actions, size)
+    for i in range(len(actions)):
+        rest = [k for k in kept if k != i]
+        without = renderer.render(actions[rest], size) if rest else renderer.blank(size)
+        if np.mean(np.abs(without - full).max(axis=-1) > CHANGED) < MIN_VISIBLE:
+            kept = rest
+    return kept
+
+
+def room_types(lab: np.ndarray, palette_lab: list) -> np.ndarray:
+    """Normalised LAB colours (..., 3) -> indices of the nearest palette colour (palette in CIELAB
+    (L*, a*, b*) as the model records it), compared in sRGB as they are drawn."""
+    palette = (np.asarray(palette_lab, np.float32) + [0, 128, 128]) / [100, 255, 255]
+    drawn, colors = lab_to_rgb(np.asarray(lab, np.float32)), lab_to_rgb(palette.astype(np.float32))
+    return np.argmin(np.linalg.norm(drawn[..., None, :] - colors, axis=-1), axis=-1)
+
+
+def rooms_of(renderer: Renderer, actions: np.ndarray, size: int, facts: dict) -> tuple[list[int], list[dict]]:
+    """(kept action indices, rooms [{"type", "box"}] with boxes as fractions of the square)."""
+    kept = visible_actions(renderer, actions, size)
+    types = room_types(actions[kept, 4:7], facts["palette_lab"]) if kept else []
+    rooms = []
+    for k, t in zip(kept, types):
+        x0, y0, x1, y1 = actions[k, :4]
+        rooms.append({"type": facts["room_types"][t],
+                      "box": [float(min(x0, x1)), float(min(y0, y1)), float(max(x0, x1)), float(max(y0, y1))]})
+    return kept, rooms
+
+
+def _rooms_svg(renderer: Renderer, actions: np.ndarray, rooms: list[dict], side: int) -> str:
+    root = ET.Element("svg", xmlns="http://www.w3.org/2000/svg", viewBox=f"0 0 {side} {side}")
+    for action, room in zip(actions, rooms):
+        rect = ET.fromstring(renderer.svg_element(action, side))
+        ET.SubElement(rect, "title").text = room["type"]
+        root.append(rect)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode").replace(' xmlns:ns0="http://www.w3.org/2000/svg"', "") + "\n"
+
+
+def _overlay(ink: np.ndarray, rendered: np.ndarray) -> np.ndarray:
+    """The rooms lightened on white, the plan's lines in black over them, (S·k, S·k, 3)."""
+    covered = rendered.max(axis=-1, keepdims=True) > 0
+    colour = np.where(covered, 0.45 + 0.55 * rendered, 1.0)
+    picture = colour * (1 - ink[..., None].astype(np.float32) / 255)
+    return np.kron(picture, np.ones((OVERLAY_SCALE, OVERLAY_SCALE, 1), np.float32))
+
+
+def write_room_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Picture, actions: np.ndarray) -> dict:
+    """Writes one plan's four files (module docstring); returns {stem, input, rooms, warning, files}."""
+    size = picture.ink.shape[0]
+    plan = looks_like_plan(picture.ink)
+    kept, rooms = rooms_of(renderer, actions, size, model) if plan else ([], [])
+    side = max(picture.width, picture.height)
+    dx, dy = (side - picture.width) / 2, (side - picture.height) / 2
+    for room in rooms:   # fractions of the padded square -> the input's pixels
+        x0, y0, x1, y1 = room["box"]
+        room["box"] = [round(float(np.clip(v * side - d, 0, limit)), 2) for v, d, limit in
+                       ((x0, dx, picture.width), (y0, dy, picture.height), (x1, dx, picture.width),
+                        (y1, dy, picture.height))]
+    warning = None if rooms else ("no rooms found: the picture does not look like a plan drawing (black walls "
+                                  "on white)" if not plan else "no rooms found")
+    rendered = renderer.render(actions[kept], size) if kept else renderer.blank(size)
+    record = {"input": str(picture.path), "model": model["name"], "renderer": renderer.name,
+              "renderer_version": renderer.version, "size": size, "input_size": [picture.width, picture.height],
+              "rooms": rooms, "warning": warning, "action_names": [p.name for p in renderer.action_spec],
+              "actions": [[round(float(v), 5) for v in actions[k]] for k in kept],
+              "unwritten_actions": len(actions) - len(kept)}
+    contents = {
+        f"{picture.stem}.svg": placed_svg(_rooms_svg(renderer, actions[kept], rooms, side), picture),
+        f"{picture.stem}.png": pictures.png_bytes(renderer.to_rgb(rendered), PNG_LEVEL),
+        f"{picture.stem}_overlay.png": pictures.png_bytes(_overlay(picture.ink, rendered), PNG_LEVEL),
+        f"{picture.stem}.json": json.dumps(record, indent=1) + "\n"}
+    for name, content in contents.items():
+        write_atomic(outdir / name, content)
+    return {"stem": picture.stem, "input": str(picture.path), "rooms": len(rooms), "warning": warning,
+            "files": list(contents)}
+
+
+
+def write_room_many(jobs: list[tuple]) -> list[dict]:
+    """`write_room_outputs` over argument tuples (one call per worker-process task)."""
+    return [write_room_outputs(*job) for job in jobs]

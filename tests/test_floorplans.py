@@ -1,0 +1,168 @@
+"""Floor plans: the generator's ground truth, the box and segmentation scores, and rooms as
+`vectorize` writes them."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from canvasdraw import load_renderer
+from canvasdraw.data.floorplans import PALETTE_LAB, TEST_SEED, make_plan, palette, plan_set, type_colors
+from canvasdraw.data.floorplans.layout import ROOM_TYPES
+from canvasdraw.data.sources import load_images, task_facts
+from canvasdraw.errors import UserError
+from canvasdraw.metrics.floorplans import BoxCounts, SegmentationCounts, box_iou, class_map
+from canvasdraw.vectorize.inputs import Picture
+from canvasdraw.vectorize.rooms import looks_like_plan, room_types, visible_actions, write_room_outputs
+
+FACTS = {"name": "test", **task_facts("floorplans:1")}
+
+
+def test_plans_are_deterministic_and_their_boxes_are_the_target():
+    for seed in (0, 7, TEST_SEED + 3):
+        a, b = make_plan(seed), make_plan(seed)
+        assert np.array_equal(np.asarray(a.plan), np.asarray(b.plan)) and a.rooms == b.rooms
+    for seed in range(30):
+        p = make_plan(seed, "clean")
+        boxes = np.array([box for _, box in p.rooms])
+        assert 2 <= len({(t, tuple(b)) for t, b in p.rooms}) and len(boxes) <= 12
+        assert all(t in ROOM_TYPES for t, _ in p.rooms)
+        overlap = box_iou(boxes, boxes) - np.eye(len(boxes))
+        assert overlap.max() == 0  # rooms never overlap
+        target, plan = np.asarray(p.target), np.asarray(p.plan)
+        for kind, (x0, y0, x1, y1) in p.rooms:  # each box is its type's colour in the target ...
+            assert (target[int(y0):int(y1), int(x0):int(x1)] == type_colors()[kind]).all()
+            # ... and mostly free floor in the plan (labels, fixtures and door swings aside)
+            assert np.mean(plan[int(y0):int(y1), int(x0):int(x1)] > 128) > 0.75
+        covered = sum((x1 - x0) * (y1 - y0) for _, (x0, y0, x1, y1) in p.rooms)
+        assert covered == np.sum(target.max(axis=-1) > 0)  # and nothing else is coloured
+
+
+def test_styles_change_the_drawing_not_the_rooms_and_held_out_seeds_differ():
+    train, unseen = make_plan(3, "clean"), make_plan(3, "unseen")
+    assert not np.array_equal(np.asarray(train.plan), np.asarray(unseen.plan))
+    scanned = make_plan(3, "scanned")  # rotated a little: boxes around the turned rooms, grey paper
+    assert len(scanned.rooms) == len(make_plan(3, "clean").rooms)
+    assert np.median(np.asarray(scanned.plan)) < 255
+    hints, targets, rooms = plan_set(4, "test", 32)
+    assert hints.shape == (4, 32, 32, 1) and targets.shape == (4, 32, 32, 3) and hints.dtype == np.uint8
+    assert rooms[0] == make_plan(TEST_SEED).rooms
+    assert not np.array_equal(plan_set(1, "train", 32)[0], hints[:1])
+
+
+def test_the_floorplans_source_gives_colour_targets_and_names_bad_specs():
+    data = load_images("floorplans:20", 16, "test")
+    assert len(data) == 16 and data.targets.shape == (16, 16, 16, 3)
+    for bad in ("floorplans:x", "floorplans:0", "floorplans:5:nostyle"):
+        with pytest.raises(UserError, match="floorplans:N"):
+            load_images(bad, 16)
+    assert task_facts("floorplans:20")["room_types"] == list(ROOM_TYPES)
+    assert task_facts("mnist:data") == {}
+
+
+def test_box_scores_match_one_to_one_and_respect_types():
+    gt = np.array([[0, 0, 10, 10], [20, 0, 30, 10]], float)
+    counts = BoxCounts()
+    counts.add(gt, gt)
+    assert counts.scores() == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "corner_px": 0.0}
+    counts = BoxCounts()  # two guesses on one room: one match, one false positive, one miss
+    counts.add([[0, 0, 10, 10], [1, 0, 10, 10]], gt)
+    assert (counts.tp, counts.fp, counts.fn) == (1, 1, 1)
+    counts = BoxCounts()  # IoU 0.4 < 0.5: no match
+    counts.add([[0, 0, 25, 10]], gt[:1])
+    assert (counts.tp, counts.fp, counts.fn) == (0, 1, 1)
+    typed = BoxCounts()
+    typed.add(gt, gt, [0, 1], [0, 2])
+    assert (typed.tp, typed.fp, typed.fn) == (1, 1, 1)
+    shifted = BoxCounts()
+    shifted.add(gt + [1, 0, 1, 0], gt)
+    assert shifted.scores()["corner_px"] == pytest.approx(1.0)
+
+
+def test_miou_and_class_maps_use_the_palette():
+    colors = type_colors()
+    image = np.zeros((4, 4, 3), np.uint8)
+    image[:2] = colors["kitchen"]
+    classes = class_map(image)
+    assert (classes[:2] == 1 + ROOM_TYPES.index("kitchen")).all() and (classes[2:] == 0).all()
+    seg = SegmentationCounts()
+    seg.add(classes, classes)
+    assert seg.miou() == 1.0
+    wrong = classes.copy()
+    wrong[0] = 0
+    seg = SegmentationCounts()
+    seg.add(wrong, classes)
+    assert seg.miou() == pytest.approx(0.5)
+    assert list(room_types(palette(), [PALETTE_LAB[t] for t in ROOM_TYPES])) == list(range(len(ROOM_TYPES)))
+
+
+def _action(box, kind):
+    return np.array(list(box) + list(palette()[ROOM_TYPES.index(kind)]), np.float32)
+
+
+def test_rooms_drawn_twice_or_not_at_all_are_written_once_or_not_at_all():
+    renderer = load_renderer("rectangles")
+    kitchen = _action((0.1, 0.1, 0.5, 0.5), "kitchen")
+    actions = np.stack([kitchen, _action((0.3, 0.3, 0.3, 0.8), "hall"), kitchen, _action((0.5, 0.1, 0.9, 0.5), "hall")])
+    assert visible_actions(renderer, actions, 64) == [2, 3]
+
+
+def test_a_plan_is_written_as_labelled_rooms_in_input_pixels(tmp_path):
+    renderer = load_renderer("rectangles")
+    ink = np.zeros((64, 64), np.uint8)
+    ink[8:56:8] = 255  # some walls: it looks like a drawing
+    picture = Picture(tmp_path / "plan.png", "plan", ink, width=200, height=100)  # padded to 200 × 200
+    actions = np.stack([_action((0.1, 0.3, 0.5, 0.7), "kitchen"), _action((0.5, 0.3, 0.9, 0.7), "bedroom"),
+                        _action((0.2, 0.2, 0.2, 0.2), "hall")])
+    row = write_room_outputs(tmp_path, renderer, FACTS, picture, actions)
+    record = json.loads((tmp_path / "plan.json").read_text())
+    assert row["rooms"] == 2 and record["unwritten_actions"] == 1 and record["warning"] is None
+    assert record["rooms"] == [{"type": "kitchen", "box": [20.0, 10.0, 100.0, 90.0]},
+                               {"type": "bedroom", "box": [100.0, 10.0, 180.0, 90.0]}]
+    text = (tmp_path / "plan.svg").read_text()
+    assert text.count("<rect") == 2 and "<title>kitchen</title>" in text and 'viewBox="0 50 200 100"' in text
+    assert Image.open(tmp_path / "plan_overlay.png").size == (128, 128)
+
+
+def test_a_blank_page_or_a_photo_has_no_rooms_and_says_so(tmp_path):
+    renderer = load_renderer("rectangles")
+    actions = np.stack([_action((0.1, 0.1, 0.5, 0.5), "kitchen")])
+    rng = np.random.default_rng(0)
+    for stem, ink in (("blank", np.zeros((64, 64), np.uint8)), ("photo", rng.integers(0, 256, (64, 64), np.uint8))):
+        assert not looks_like_plan(ink)
+        row = write_room_outputs(tmp_path, renderer, FACTS, Picture(tmp_path / f"{stem}.png", stem, ink, 64, 64),
+                                 actions)
+        assert row["rooms"] == 0 and "does not look like a plan" in row["warning"]
+        assert json.loads((tmp_path / f"{stem}.json").read_text())["rooms"] == []
+    hints, _, _ = plan_set(3, "test", 128, "unseen")
+    assert all(looks_like_plan(h[..., 0]) for h in hints)
+
+
+@pytest.mark.slow
+def test_vectorize_with_a_floorplan_model_writes_rooms(tmp_path, capsys):
+    from flax import nnx
+
+    from canvasdraw.cli.main import main
+    from canvasdraw.nets.canvas import make_canvas, spec_for
+    from canvasdraw.store.canvases import export_canvas
+    from canvasdraw.train.drawer import train_and_evaluate
+    from canvasdraw_configs.drawer_floorplans import get_config
+
+    export_canvas(make_canvas(spec_for(load_renderer("rectangles"), 16, hidden=16), nnx.Rngs(0)), tmp_path / "c.msgpack")
+    config = get_config("smoke")
+    config.canvas = str(tmp_path / "c.msgpack")
+    train_and_evaluate(config, str(tmp_path / "run"))
+    assert main(["export-model", "--workdir", str(tmp_path / "run"), "-o", str(tmp_path / "m.msgpack")]) == 0
+    make_plan(TEST_SEED).plan.save(tmp_path / "plan.png")
+    capsys.readouterr()
+    assert main(["vectorize", str(tmp_path / "plan.png"), "-o", str(tmp_path / "out"), "--model",
+                 str(tmp_path / "m.msgpack")]) == 0
+    assert "vectorized 1 plans" in capsys.readouterr().out
+    record = json.loads((tmp_path / "out" / "plan.json").read_text())
+    assert isinstance(record["rooms"], list) and record["input_size"] == [256, 256]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["plan.json", "plan.png", "plan.svg",
+                                                                    "plan_overlay.png"]
+    assert main(["vectorize", str(tmp_path / "plan.png"), "-o", str(tmp_path / "out2"), "--model",
+                 str(tmp_path / "m.msgpack"), "--report"]) == 2
+    assert "finds rooms" in capsys.readouterr().err
