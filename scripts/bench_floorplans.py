@@ -87,16 +87,16 @@ def bench_style(model, segmenter, style: str, count: int) -> tuple[dict, list]:
     results, shown = {}, []
     began = time.perf_counter()
     actions, _ = draw_inks(model, hints[..., 0])
-    found = [rooms_of(model.renderer, a, size, model.facts) if looks_like_plan(h[..., 0]) else ([], [])
+    found = [rooms_of(model.renderer, a, size, model.facts) if looks_like_plan(h[..., 0]) else (a[:0], [])
              for a, h in zip(actions, hints)]
     ours_time = (time.perf_counter() - began) / count
     agnostic, typed, seg = BoxCounts(), BoxCounts(), SegmentationCounts()
-    for a, (kept, ours), true_rooms, truth in zip(actions, found, rooms, truth_maps):
+    for (drawn_actions, ours), true_rooms, truth in zip(found, rooms, truth_maps):
         boxes, kinds = np.array([r["box"] for r in ours]).reshape(-1, 4) * SHEET, [ROOM_TYPES.index(r["type"]) for r in ours]
         gt_boxes, gt_types = _truth(true_rooms)
         agnostic.add(boxes, gt_boxes)
         typed.add(boxes, gt_boxes, kinds, gt_types)
-        drawn = svg.drawn(model.renderer, model.renderer.to_svg(a[kept], size), size)
+        drawn = svg.drawn(model.renderer, model.renderer.to_svg(drawn_actions, size), size)
         seg.add(class_map(drawn), truth)
         if len(shown) < 6:
             shown.append(drawn)

@@ -3,7 +3,8 @@
 A rectangle is a room when it shows: `visible_actions` drops, one at a time in drawing order,
 every rectangle whose removal changes less than MIN_VISIBLE of the picture (a step that drew
 nothing, or a room drawn again over itself), so each room is written once. Its type is the
-model's palette colour nearest the colour it is drawn in. For `<stem>` the files are:
+model's palette colour nearest the colour it is drawn in, and it is written in exactly that
+colour. For `<stem>` the files are:
   <stem>.svg          one <rect> per room in drawing order, filled with its type's colour, its
                       <title> the type; viewBox = the input's pixels
   <stem>.png          the rooms as our renderer draws them at the model size
@@ -55,21 +56,28 @@ def visible_actions(renderer: Renderer, actions: np.ndarray, size: int) -> list[
     return kept
 
 
+def _normalised(palette_lab: list) -> np.ndarray:
+    """CIELAB rows (L*, a*, b*) as a model records them -> normalised LAB actions (K, 3)."""
+    return ((np.asarray(palette_lab, np.float32) + [0, 128, 128]) / [100, 255, 255]).astype(np.float32)
+
+
 def room_types(lab: np.ndarray, palette_lab: list) -> np.ndarray:
     """Normalised LAB colours (..., 3) -> indices of the nearest palette colour (palette in CIELAB
     (L*, a*, b*) as the model records it), compared in sRGB as they are drawn."""
-    palette = (np.asarray(palette_lab, np.float32) + [0, 128, 128]) / [100, 255, 255]
-    drawn, colors = lab_to_rgb(np.asarray(lab, np.float32)), lab_to_rgb(palette.astype(np.float32))
+    drawn, colors = lab_to_rgb(np.asarray(lab, np.float32)), lab_to_rgb(_normalised(palette_lab))
     return np.argmin(np.linalg.norm(drawn[..., None, :] - colors, axis=-1), axis=-1)
 
 
-def rooms_of(renderer: Renderer, actions: np.ndarray, size: int, facts: dict) -> tuple[list[int], list[dict]]:
-    """(kept action indices, rooms [{"type", "box"}] with boxes as fractions of the square)."""
-    kept = visible_actions(renderer, actions, size)
-    types = room_types(actions[kept, 4:7], facts["palette_lab"]) if kept else []
+def rooms_of(renderer: Renderer, actions: np.ndarray, size: int, facts: dict) -> tuple[np.ndarray, list[dict]]:
+    """(the rooms' actions (R, D), each coloured exactly in its type's palette colour, and the
+    rooms [{"type", "box"}] with boxes as fractions of the square), in drawing order."""
+    kept = actions[visible_actions(renderer, actions, size)].copy()
+    types = room_types(kept[:, 4:7], facts["palette_lab"]) if len(kept) else []
+    palette = _normalised(facts["palette_lab"])
     rooms = []
-    for k, t in zip(kept, types):
-        x0, y0, x1, y1 = actions[k, :4]
+    for action, t in zip(kept, types):
+        x0, y0, x1, y1 = action[:4]
+        action[4:7] = palette[t]
         rooms.append({"type": facts["room_types"][t],
                       "box": [float(min(x0, x1)), float(min(y0, y1)), float(max(x0, x1)), float(max(y0, y1))]})
     return kept, rooms
@@ -97,7 +105,7 @@ def write_room_outputs(outdir: Path, renderer: Renderer, model: dict, picture: P
     """Writes one plan's four files (module docstring); returns {stem, input, rooms, warning, files}."""
     size = picture.ink.shape[0]
     plan = looks_like_plan(picture.ink)
-    kept, rooms = rooms_of(renderer, actions, size, model) if plan else ([], [])
+    drawn, rooms = rooms_of(renderer, actions, size, model) if plan else (actions[:0], [])
     side = max(picture.width, picture.height)
     dx, dy = (side - picture.width) / 2, (side - picture.height) / 2
     for room in rooms:   # fractions of the padded square -> the input's pixels
@@ -107,14 +115,14 @@ def write_room_outputs(outdir: Path, renderer: Renderer, model: dict, picture: P
                         (y1, dy, picture.height))]
     warning = None if rooms else ("no rooms found: the picture does not look like a plan drawing (black walls "
                                   "on white)" if not plan else "no rooms found")
-    rendered = renderer.render(actions[kept], size) if kept else renderer.blank(size)
+    rendered = renderer.render(drawn, size) if len(drawn) else renderer.blank(size)
     record = {"input": str(picture.path), "model": model["name"], "renderer": renderer.name,
               "renderer_version": renderer.version, "size": size, "input_size": [picture.width, picture.height],
               "rooms": rooms, "warning": warning, "action_names": [p.name for p in renderer.action_spec],
-              "actions": [[round(float(v), 5) for v in actions[k]] for k in kept],
-              "unwritten_actions": len(actions) - len(kept)}
+              "actions": [[round(float(v), 5) for v in action] for action in drawn],
+              "unwritten_actions": len(actions) - len(drawn)}
     contents = {
-        f"{picture.stem}.svg": placed_svg(_rooms_svg(renderer, actions[kept], rooms, side), picture),
+        f"{picture.stem}.svg": placed_svg(_rooms_svg(renderer, drawn, rooms, side), picture),
         f"{picture.stem}.png": pictures.png_bytes(renderer.to_rgb(rendered), PNG_LEVEL),
         f"{picture.stem}_overlay.png": pictures.png_bytes(_overlay(picture.ink, rendered), PNG_LEVEL),
         f"{picture.stem}.json": json.dumps(record, indent=1) + "\n"}
