@@ -19,24 +19,22 @@ Run book (the shipped `floorplans` model; canvas run book in configs/canvas.py):
 Variants: (default) the run above; smoke (16 px through a smoke canvas, tests).
 """
 
-import ml_collections
-
 from canvasdraw.data.floorplans import palette
 from canvasdraw_configs.drawer import drawer_config
 
 
 def get_config(arg=None):
+    if arg not in (None, "", "smoke"):
+        raise ValueError(f"unknown variant {arg!r}: use smoke or nothing")
     config = drawer_config("floorplans:40000", "rectangles_128", "smoke" if arg == "smoke" else "14lstm")
     if arg == "smoke":
         config.data = "floorplans:32"
-        return config
-    if arg:
-        raise ValueError(f"unknown variant {arg!r}: use smoke or nothing")
-    config.size, config.steps, config.batch_size = 128, 24_000, 64
-    config.eval_every, config.checkpoint_every = 5_000, 1_000
-    # The drawer picks each room's colour from the room-type palette (a softmax over the six types
-    # in training) instead of emitting LAB: with free colours it settled on one mean colour for
-    # every room (first GPU run, docs/results.md).
-    config.drawer = ml_collections.ConfigDict(dict(variant="lstm", patch=4, widths=(64, 128, 64), hidden=512,
-                                                   palette=tuple(map(tuple, palette().tolist())), palette_at=4))
+    else:
+        config.size, config.steps, config.batch_size = 128, 24_000, 64
+        config.eval_every, config.checkpoint_every = 5_000, 1_000
+        config.drawer.widths, config.drawer.hidden = (64, 128, 64), 512
+    # The drawer picks each room's colour from the room-type palette (straight through a softmax
+    # over the six types) instead of emitting LAB: with free colours it settled on one mean colour
+    # for every room (first GPU run, docs/results.md).
+    config.drawer.palette, config.drawer.palette_at = tuple(map(tuple, palette().tolist())), 4
     return config

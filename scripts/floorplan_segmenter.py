@@ -36,7 +36,8 @@ class Segmenter(nnx.Module):
         self.down = nnx.List([nnx.Linear(4 * 3, w[0], rngs=rngs), nnx.Linear(4 * w[0], w[1], rngs=rngs),
                               nnx.Linear(4 * w[1], w[2], rngs=rngs)])
         self.blocks = nnx.List([nnx.Conv(w[2], w[2], (3, 3), rngs=rngs) for _ in range(6)])
-        self.up = nnx.List([nnx.Conv(w[2], 4 * w[1], (3, 3), rngs=rngs), nnx.Conv(2 * w[1], 4 * w[0], (3, 3), rngs=rngs),
+        self.up = nnx.List([nnx.Conv(w[2], 4 * w[1], (3, 3), rngs=rngs),
+                            nnx.Conv(2 * w[1], 4 * w[0], (3, 3), rngs=rngs),
                             nnx.Conv(2 * w[0], 4 * 32, (3, 3), rngs=rngs)])
         self.head = nnx.Conv(32 + 3, len(ROOM_TYPES) + 1, (3, 3), rngs=rngs)
 
@@ -82,7 +83,8 @@ def train(plans: int, steps: int, batch: int = 32, seed: int = 0) -> Segmenter:
         idx = rng.integers(0, plans, batch)
         loss = _update(model, optimizer, jnp.asarray(hints[idx] / np.float32(255)), jnp.asarray(labels[idx]))
         if step % 200 == 0 or step == steps:
-            print(f"segmenter step {step}/{steps} loss {float(loss):.4f} {time.perf_counter() - started:.0f} s", flush=True)
+            elapsed = time.perf_counter() - started
+            print(f"segmenter step {step}/{steps} loss {float(loss):.4f} {elapsed:.0f} s", flush=True)
     return model
 
 

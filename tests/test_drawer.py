@@ -204,17 +204,21 @@ def test_shifted_batches_move_hint_and_target_together_and_resume_exactly():
     assert len(offsets) > 3 and all(abs(dy) <= 2 and abs(dx) <= 2 for dy, dx in offsets)
 
 
-def test_a_palette_drawer_draws_only_mixtures_of_its_colours():
+def test_a_palette_drawer_draws_exactly_its_colours_and_learns_through_the_softmax():
     palette = ((0.2, 0.5, 0.5), (0.9, 0.1, 0.8))
     spec = DrawerSpec(size=16, hint_channels=1, state_channels=3, action_dim=7, steps=2, widths=(8, 8), hidden=16,
                       palette=palette, palette_at=4)
     drawer = Drawer(spec, rngs=nnx.Rngs(0))
-    _, actions = drawer(drawer.initial_carry(3), jnp.zeros((3, 16, 16, 1)), jnp.zeros((3, 16, 16, 3)))
+    hints, states = jax.random.uniform(jax.random.key(0), (3, 16, 16, 1)), jnp.zeros((3, 16, 16, 3))
+    _, actions = drawer(drawer.initial_carry(3), hints, states)
     assert actions.shape == (3, 7)
-    weights = (actions[:, 4] - 0.2) / 0.7  # the colour lies on the segment between the two colours
-    np.testing.assert_allclose(actions[:, 4:7], (1 - weights[:, None]) * jnp.asarray(palette[0])
-                               + weights[:, None] * jnp.asarray(palette[1]), atol=1e-5)
-    assert ((weights > 0) & (weights < 1)).all()
+    assert all(any(np.allclose(a[4:7], c) for c in palette) for a in np.asarray(actions))
+
+    def redness(drawer):
+        return drawer(drawer.initial_carry(3), hints, states)[1][:, 4].sum()
+
+    grads = nnx.grad(redness)(drawer)
+    assert float(jnp.abs(grads.choice.kernel[...]).sum()) > 0
     with pytest.raises(ValueError, match="palette"):
         DrawerSpec(size=16, hint_channels=1, state_channels=3, action_dim=7, steps=2, palette=palette,
                    palette_at=5).check()

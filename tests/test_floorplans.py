@@ -42,9 +42,17 @@ def test_plans_are_deterministic_and_their_boxes_are_the_target():
 def test_styles_change_the_drawing_not_the_rooms_and_held_out_seeds_differ():
     train, unseen = make_plan(3, "clean"), make_plan(3, "unseen")
     assert not np.array_equal(np.asarray(train.plan), np.asarray(unseen.plan))
-    scanned = make_plan(3, "scanned")  # rotated a little: boxes around the turned rooms, grey paper
-    assert len(scanned.rooms) == len(make_plan(3, "clean").rooms)
-    assert np.median(np.asarray(scanned.plan)) < 255
+    for seed in range(5):  # rotated a little: each room's colour lies in the boxes around its turned boxes
+        scanned = make_plan(seed, "scanned")
+        target = np.asarray(scanned.target)
+        assert np.median(np.asarray(scanned.plan)) < 255
+        for kind in {t for t, _ in scanned.rooms}:
+            inside = np.zeros(target.shape[:2], bool)
+            for t, (x0, y0, x1, y1) in scanned.rooms:
+                if t == kind:
+                    inside[int(y0) - 1:int(np.ceil(y1)) + 1, int(x0) - 1:int(np.ceil(x1)) + 1] = True
+            painted = (target == type_colors()[kind]).all(axis=-1)
+            assert painted.any() and not (painted & ~inside).any()
     hints, targets, rooms = plan_set(4, "test", 32)
     assert hints.shape == (4, 32, 32, 1) and targets.shape == (4, 32, 32, 3) and hints.dtype == np.uint8
     assert rooms[0] == make_plan(TEST_SEED).rooms
@@ -95,6 +103,11 @@ def test_miou_and_class_maps_use_the_palette():
     seg.add(wrong, classes)
     assert seg.miou() == pytest.approx(0.5)
     assert list(room_types(palette(), [PALETTE_LAB[t] for t in ROOM_TYPES])) == list(range(len(ROOM_TYPES)))
+    for kind in ROOM_TYPES:  # an edge pixel is its room's colour dimmed towards black
+        k = 1 + ROOM_TYPES.index(kind)
+        for coverage, expected in ((0.55, k), (0.75, k), (0.45, 0)):
+            dimmed = np.round(np.array(colors[kind]) * coverage).astype(np.uint8)[None, None]
+            assert class_map(dimmed)[0, 0] == expected, (kind, coverage)
 
 
 def _action(box, kind):
@@ -112,16 +125,18 @@ def test_a_plan_is_written_as_labelled_rooms_in_input_pixels(tmp_path):
     renderer = load_renderer("rectangles")
     ink = np.zeros((64, 64), np.uint8)
     ink[8:56:8] = 255  # some walls: it looks like a drawing
-    picture = Picture(tmp_path / "plan.png", "plan", ink, width=200, height=100)  # padded to 200 × 200
+    picture = Picture(tmp_path / "plan.png", "plan", ink, width=200, height=101)  # 49 px of padding above
     actions = np.stack([_action((0.1, 0.3, 0.5, 0.7), "kitchen"), _action((0.5, 0.3, 0.9, 0.7), "bedroom"),
                         _action((0.2, 0.2, 0.2, 0.2), "hall")])
     row = write_room_outputs(tmp_path, renderer, FACTS, picture, actions)
     record = json.loads((tmp_path / "plan.json").read_text())
     assert row["rooms"] == 2 and record["unwritten_actions"] == 1 and record["warning"] is None
-    assert record["rooms"] == [{"type": "kitchen", "box": [20.0, 10.0, 100.0, 90.0]},
-                               {"type": "bedroom", "box": [100.0, 10.0, 180.0, 90.0]}]
+    assert record["rooms"] == [{"type": "kitchen", "box": [20.0, 11.0, 100.0, 91.0]},
+                               {"type": "bedroom", "box": [100.0, 11.0, 180.0, 91.0]}]
     text = (tmp_path / "plan.svg").read_text()
-    assert text.count("<rect") == 2 and "<title>kitchen</title>" in text and 'viewBox="0 50 200 100"' in text
+    assert text.count("<rect") == 2 and "<title>kitchen</title>" in text and 'viewBox="0 49 200 101"' in text
+    outside = np.stack([_action((0.1, 0.0, 0.5, 0.2), "hall")])   # wholly in the padding above the picture
+    assert write_room_outputs(tmp_path, renderer, FACTS, picture, outside)["rooms"] == 0
     assert Image.open(tmp_path / "plan_overlay.png").size == (128, 128)
 
 
@@ -149,7 +164,8 @@ def test_vectorize_with_a_floorplan_model_writes_rooms(tmp_path, capsys):
     from canvasdraw.train.drawer import train_and_evaluate
     from canvasdraw_configs.drawer_floorplans import get_config
 
-    export_canvas(make_canvas(spec_for(load_renderer("rectangles"), 16, hidden=16), nnx.Rngs(0)), tmp_path / "c.msgpack")
+    canvas = make_canvas(spec_for(load_renderer("rectangles"), 16, hidden=16), nnx.Rngs(0))
+    export_canvas(canvas, tmp_path / "c.msgpack")
     config = get_config("smoke")
     config.canvas = str(tmp_path / "c.msgpack")
     train_and_evaluate(config, str(tmp_path / "run"))

@@ -32,7 +32,7 @@ def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 @dataclasses.dataclass
 class BoxCounts:
     """Matches summed over plans: true/false positives, misses, and the corner errors (px) of the
-    type-agnostic matches."""
+    matched boxes (typed matches when `add` is given types)."""
 
     tp: int = 0
     fp: int = 0
@@ -45,6 +45,7 @@ class BoxCounts:
         iou = box_iou(pred, gt)
         if pred_types is not None:
             iou = np.where(np.asarray(pred_types)[:, None] == np.asarray(gt_types)[None, :], iou, 0.0)
+        iou = np.where(iou >= IOU_MATCH, iou, 0.0)   # a pair below the threshold must not displace one above
         rows, cols = linear_sum_assignment(-iou) if iou.size else (np.array([], int), np.array([], int))
         matched = iou[rows, cols] >= IOU_MATCH
         self.tp += int(matched.sum())
@@ -64,13 +65,18 @@ class BoxCounts:
 
 def class_map(image: np.ndarray) -> np.ndarray:
     """Room-type pictures ([N,] S, S, 3) in sRGB (uint8, or float in [0, 1]) -> ([N,] S, S) int:
-    0 = no room, k = ROOM_TYPES[k - 1], by the nearest of black and the palette colours."""
+    0 = no room, k = ROOM_TYPES[k - 1]. A pixel is the type whose colour, scaled by the pixel's
+    coverage a in [0, 1] (anti-aliased and area-averaged edges are the colour dimmed towards
+    black), explains it best, and no room where that coverage is under one half."""
     image = np.asarray(image)
     if image.ndim == 4:  # one picture at a time: the distances of a whole set would not fit in memory
         return np.stack([class_map(picture) for picture in image]) if len(image) else np.zeros(image.shape[:3], int)
-    image = image.astype(np.float32) / 255 if image.dtype == np.uint8 else image.astype(np.float32)
-    colors = np.array([(0, 0, 0)] + [type_colors()[t] for t in ROOM_TYPES], np.float32) / 255
-    return np.argmin(np.linalg.norm(image[..., None, :] - colors, axis=-1), axis=-1)
+    x = image.astype(np.float32) / 255 if image.dtype == np.uint8 else image.astype(np.float32)
+    colors = np.array([type_colors()[t] for t in ROOM_TYPES], np.float32) / 255          # (K, 3)
+    coverage = np.clip(x @ colors.T / np.sum(colors**2, axis=1), 0, 1)                 # (S, S, K)
+    residual = np.linalg.norm(x[..., None, :] - coverage[..., None] * colors, axis=-1)
+    best = np.argmin(residual, axis=-1)
+    return np.where(np.take_along_axis(coverage, best[..., None], -1)[..., 0] >= 0.5, best + 1, 0)
 
 
 @dataclasses.dataclass

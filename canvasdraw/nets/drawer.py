@@ -35,8 +35,8 @@ class DrawerSpec:
     fixed: tuple[tuple[int, float], ...] = ()  # (action index, value) pairs the drawer cannot change,
                                                # e.g. ((6, 0.3),): one stroke thickness (paper Table 2)
     palette: tuple[tuple[float, ...], ...] = ()  # K colours (rows of the renderer's colour actions):
-                                                 # the drawer chooses among them instead of emitting
-                                                 # a colour (a softmax over K mixes them in training)
+                                                 # the drawer chooses one instead of emitting a
+                                                 # colour (straight through a softmax over K)
     palette_at: int = 0             # index of the first colour component in the action
 
     @classmethod
@@ -118,7 +118,11 @@ class Drawer(nnx.Module):
             x = jax.nn.relu(self.memory(x))
         actions = self.head(x)
         if self.spec.palette:
-            color = jax.nn.softmax(self.choice(x)) @ jnp.asarray(self.spec.palette, actions.dtype)
+            # Straight through: the colour drawn is exactly the chosen palette colour (what the
+            # renderer and the SVG get), the gradient is the softmax's.
+            soft = jax.nn.softmax(self.choice(x))
+            hard = jax.nn.one_hot(jnp.argmax(soft, axis=-1), soft.shape[-1], dtype=soft.dtype)
+            color = (soft + jax.lax.stop_gradient(hard - soft)) @ jnp.asarray(self.spec.palette, actions.dtype)
             at = self.spec.palette_at
             actions = jnp.concatenate([actions[:, :at], color, actions[:, at:]], axis=-1)
         for index, value in self.spec.fixed:

@@ -25,6 +25,11 @@ LAB_SPEC = (
 )
 
 
+def normalised_lab(cielab) -> np.ndarray:
+    """CIELAB colours (..., 3) as (L*, a*, b*) -> the normalised LAB of actions (..., 3) float32."""
+    return ((np.asarray(cielab, np.float32) + [0, 128, 128]) / [100, 255, 255]).astype(np.float32)
+
+
 def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
     """Normalised LAB (..., 3) in [0, 1] -> sRGB (..., 3) float32 in [0, 1] (clipped to gamut)."""
     lab = np.asarray(lab, np.float32)

@@ -24,7 +24,7 @@ import numpy as np
 
 from canvasdraw import pictures
 from canvasdraw.files import write_atomic
-from canvasdraw.render.color import lab_to_rgb
+from canvasdraw.render.color import lab_to_rgb, normalised_lab
 from canvasdraw.render.contract import Renderer
 from canvasdraw.vectorize.inputs import Picture
 from canvasdraw.vectorize.outputs import OVERLAY_SCALE, PNG_LEVEL, placed_svg
@@ -56,15 +56,10 @@ def visible_actions(renderer: Renderer, actions: np.ndarray, size: int) -> list[
     return kept
 
 
-def _normalised(palette_lab: list) -> np.ndarray:
-    """CIELAB rows (L*, a*, b*) as a model records them -> normalised LAB actions (K, 3)."""
-    return ((np.asarray(palette_lab, np.float32) + [0, 128, 128]) / [100, 255, 255]).astype(np.float32)
-
-
 def room_types(lab: np.ndarray, palette_lab: list) -> np.ndarray:
     """Normalised LAB colours (..., 3) -> indices of the nearest palette colour (palette in CIELAB
     (L*, a*, b*) as the model records it), compared in sRGB as they are drawn."""
-    drawn, colors = lab_to_rgb(np.asarray(lab, np.float32)), lab_to_rgb(_normalised(palette_lab))
+    drawn, colors = lab_to_rgb(np.asarray(lab, np.float32)), lab_to_rgb(normalised_lab(palette_lab))
     return np.argmin(np.linalg.norm(drawn[..., None, :] - colors, axis=-1), axis=-1)
 
 
@@ -73,7 +68,7 @@ def rooms_of(renderer: Renderer, actions: np.ndarray, size: int, facts: dict) ->
     rooms [{"type", "box"}] with boxes as fractions of the square), in drawing order."""
     kept = actions[visible_actions(renderer, actions, size)].copy()
     types = room_types(kept[:, 4:7], facts["palette_lab"]) if len(kept) else []
-    palette = _normalised(facts["palette_lab"])
+    palette = normalised_lab(facts["palette_lab"])
     rooms = []
     for action, t in zip(kept, types):
         x0, y0, x1, y1 = action[:4]
@@ -90,7 +85,7 @@ def _rooms_svg(renderer: Renderer, actions: np.ndarray, rooms: list[dict], side:
         ET.SubElement(rect, "title").text = room["type"]
         root.append(rect)
     ET.indent(root)
-    return ET.tostring(root, encoding="unicode").replace(' xmlns:ns0="http://www.w3.org/2000/svg"', "") + "\n"
+    return ET.tostring(root, encoding="unicode") + "\n"
 
 
 def _overlay(ink: np.ndarray, rendered: np.ndarray) -> np.ndarray:
@@ -107,12 +102,17 @@ def write_room_outputs(outdir: Path, renderer: Renderer, model: dict, picture: P
     plan = looks_like_plan(picture.ink)
     drawn, rooms = rooms_of(renderer, actions, size, model) if plan else (actions[:0], [])
     side = max(picture.width, picture.height)
-    dx, dy = (side - picture.width) / 2, (side - picture.height) / 2
-    for room in rooms:   # fractions of the padded square -> the input's pixels
+    dx, dy = (side - picture.width) // 2, (side - picture.height) // 2   # where square_ink put the picture
+    inside = []
+    for action, room in zip(drawn, rooms):   # fractions of the padded square -> the input's pixels
         x0, y0, x1, y1 = room["box"]
         room["box"] = [round(float(np.clip(v * side - d, 0, limit)), 2) for v, d, limit in
                        ((x0, dx, picture.width), (y0, dy, picture.height), (x1, dx, picture.width),
                         (y1, dy, picture.height))]
+        if room["box"][2] > room["box"][0] and room["box"][3] > room["box"][1]:   # not all in the padding
+            inside.append((action, room))
+    drawn = np.array([a for a, _ in inside]).reshape(-1, actions.shape[1])
+    rooms = [room for _, room in inside]
     warning = None if rooms else ("no rooms found: the picture does not look like a plan drawing (black walls "
                                   "on white)" if not plan else "no rooms found")
     rendered = renderer.render(drawn, size) if len(drawn) else renderer.blank(size)
@@ -130,7 +130,6 @@ def write_room_outputs(outdir: Path, renderer: Renderer, model: dict, picture: P
         write_atomic(outdir / name, content)
     return {"stem": picture.stem, "input": str(picture.path), "rooms": len(rooms), "warning": warning,
             "files": list(contents)}
-
 
 
 def write_room_many(jobs: list[tuple]) -> list[dict]:

@@ -21,14 +21,15 @@ from PIL import Image
 
 from canvasdraw.data.floorplans.drawing import STYLES, Style, draw_plan, draw_target, scanned
 from canvasdraw.data.floorplans.layout import ROOM_TYPES, make_layout
-
-__all__ = ["ROOM_TYPES", "STYLES", "Plan", "make_plan", "palette", "plan_set", "type_colors"]
 from canvasdraw.data.ink import to_ink
-from canvasdraw.render.color import lab_to_srgb8
+from canvasdraw.render.color import lab_to_srgb8, normalised_lab
 
 SHEET = 256                 # plans are drawn at this many px a side
 TEST_SEED = 1_000_000       # held-out plans: seeds TEST_SEED, TEST_SEED + 1, ...
 PER_PROCESS = 1000          # plans a worker process draws at a time
+
+__all__ = ["PALETTE_LAB", "ROOM_TYPES", "SHEET", "STYLES", "TEST_SEED", "Plan", "make_plan", "palette", "plan_set",
+           "type_colors"]
 
 # CIELAB (L*, a*, b*) of each room type, far apart so a drawn colour names its type unambiguously.
 PALETTE_LAB = {
@@ -43,8 +44,7 @@ PALETTE_LAB = {
 
 def palette() -> np.ndarray:
     """(6, 3) normalised LAB (the rectangles renderer's colour actions), in `ROOM_TYPES` order."""
-    lab = np.array([PALETTE_LAB[t] for t in ROOM_TYPES], np.float32)
-    return (lab + [0, 128, 128]) / [100, 255, 255]
+    return normalised_lab([PALETTE_LAB[t] for t in ROOM_TYPES])
 
 
 def type_colors() -> dict[str, tuple[int, int, int]]:

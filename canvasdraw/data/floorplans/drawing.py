@@ -51,13 +51,8 @@ def _font(style: Style, rng: np.random.Generator, size: int):
     return ImageFont.load_default(size=int(rng.integers(9, 14)) * size / 256)
 
 
-def _wall_span(layout: Layout, line: int) -> tuple[int, int]:
-    """[first, last + 1) of the pixels a wall centred on `line` covers."""
-    return line - layout.wall // 2, line + layout.wall - layout.wall // 2
-
-
 def _gap(draw: ImageDraw.ImageDraw, layout: Layout, o: Opening) -> None:
-    lo, hi = _wall_span(layout, o.line)
+    lo, hi = layout.wall_span(o.line)
     if o.axis == "x":
         draw.rectangle([o.start, lo, o.start + o.length - 1, hi - 1], fill=255)
     else:
@@ -82,7 +77,7 @@ def _door(draw: ImageDraw.ImageDraw, layout: Layout, o: Opening) -> None:
 def _window(draw: ImageDraw.ImageDraw, layout: Layout, o: Opening) -> None:
     """Gap with the two wall faces and a middle pane line."""
     _gap(draw, layout, o)
-    lo, hi = _wall_span(layout, o.line)
+    lo, hi = layout.wall_span(o.line)
     for at in sorted({lo, (lo + hi) // 2, hi - 1}):
         if o.axis == "x":
             draw.line([o.start, at, o.start + o.length - 1, at], fill=0)
@@ -126,8 +121,9 @@ def _fixtures(draw: ImageDraw.ImageDraw, room: Room, rng: np.random.Generator) -
 
 
 def _label(draw: ImageDraw.ImageDraw, room: Room, style: Style, rng: np.random.Generator, size: int) -> None:
-    """The room's name in its largest box, the longest spelling that fits, jittered about its
-    centre; nothing when none fits."""
+    """The room's name in its largest box: the first spelling that fits, trying them from a random
+    one of the three longest on (and round to the start), jittered about the box's centre;
+    nothing when none fits."""
     x0, y0, x1, y1 = max(room.boxes, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
     font = _font(style, rng, size)
     names = list(LABELS[room.type])
@@ -148,8 +144,8 @@ def draw_plan(layout: Layout, style: Style, rng: np.random.Generator) -> Image.I
     image = Image.new("L", (layout.size, layout.size), 255)
     draw = ImageDraw.Draw(image)
     for x0, y0, x1, y1 in layout.cells:
-        (a, _), (_, b) = _wall_span(layout, x0), _wall_span(layout, x1)
-        (c, _), (_, d) = _wall_span(layout, y0), _wall_span(layout, y1)
+        (a, _), (_, b) = layout.wall_span(x0), layout.wall_span(x1)
+        (c, _), (_, d) = layout.wall_span(y0), layout.wall_span(y1)
         draw.rectangle([a, c, b - 1, d - 1], fill=0)
     for room in layout.rooms:
         for x0, y0, x1, y1 in room.boxes:

@@ -46,10 +46,14 @@ class Layout:
     doors: tuple[Opening, ...]
     windows: tuple[Opening, ...]
 
+    def wall_span(self, line: int) -> tuple[int, int]:
+        """[first, last + 1) of the pixels a wall centred on `line` covers."""
+        return line - self.wall // 2, line + self.wall - self.wall // 2
+
     def interior(self, cell) -> tuple[int, int, int, int]:
-        """The free floor of a cell: its box minus half a wall on every side."""
-        a, b = self.wall // 2, self.wall - self.wall // 2
-        return cell[0] + b, cell[1] + b, cell[2] - a, cell[3] - a
+        """The free floor of a cell: its box minus the walls on its sides."""
+        return self.wall_span(cell[0])[1], self.wall_span(cell[1])[1], self.wall_span(cell[2])[0], \
+            self.wall_span(cell[3])[0]
 
 
 def _outline(rng: np.random.Generator, size: int) -> list[tuple[int, int, int, int]]:
@@ -173,7 +177,7 @@ def _doors(rng: np.random.Generator, cells: list, room_of: list, wall: int) -> l
 
 def _exterior(cells: list) -> list[tuple[int, str, int, int, int]]:
     """(cell, axis, line, start, end) of cell sides no other cell touches (outer walls; a side
-    partly shared keeps its largest free stretch only when it is free end to end)."""
+    another cell touches even in part is left out)."""
     out = []
     for i, c in enumerate(cells):
         for axis, line, start, end in (("x", c[1], c[0], c[2]), ("x", c[3], c[0], c[2]),
@@ -212,9 +216,10 @@ def make_layout(seed: int, size: int = 256, wall_range: tuple[int, int] = (2, 8)
     outer = _exterior(cells)
     front = [o for o in outer if types[room_of[o[0]]] in ("living", "hall") and o[4] - o[3] >= 20 + 2 * wall]
     if front:
-        _, axis, line, start, end = front[int(rng.integers(len(front)))]
+        cell, axis, line, start, end = front[int(rng.integers(len(front)))]
         at = int(rng.integers(start + wall, end - wall - 16 + 1))
-        doors.append(Opening(axis, line, at, 16, side=1 if line < size // 2 else -1))
+        inward = 1 if line == cells[cell][1 if axis == "x" else 0] else -1   # towards the cell's inside
+        doors.append(Opening(axis, line, at, 16, side=inward))
     windows = []
     for _, axis, line, start, end in outer:
         if end - start >= 24 + 2 * wall and rng.random() < 0.6:
