@@ -12,13 +12,14 @@ def _cmd_vectorize(args) -> int:
     from canvasdraw.errors import UserError
     from canvasdraw.store.models import load_model
     from canvasdraw.vectorize.report import write_report
+    from canvasdraw.vectorize.rooms import finds_rooms
     from canvasdraw.vectorize.run import Options, vectorize
 
     model = load_model(args.workdir or args.model)
     coarse_name = args.coarse_model or model.facts.get("coarse")
     coarse = load_model(coarse_name) if args.drawer == "hierarchical" and coarse_name else None
     options = Options(args.refine, args.invert, args.batch_size, args.drawer, args.overlap, args.order, coarse)
-    plans = model.facts.get("task") == "floorplans"
+    plans = finds_rooms(model.facts)
     if plans and args.report:
         raise UserError(f"--report shows ink drawings; model {model.name} finds rooms (see each <stem>_overlay.png)")
     rows, errors = vectorize(args.inputs, args.output, model, options)

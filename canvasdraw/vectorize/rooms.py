@@ -36,6 +36,11 @@ PLAN_INK = (0.01, 0.6)  # a plan's share of inked pixels (walls and lines on pap
 MAX_GREY = 0.35         # a plan's share of mid-grey pixels (a photo's is larger)
 
 
+def finds_rooms(facts: dict) -> bool:
+    """Whether a model (its facts) is a floor-plan model, whose drawings `vectorize` writes as rooms."""
+    return facts.get("task") == "floorplans"
+
+
 def looks_like_plan(ink: np.ndarray) -> bool:
     """Whether a picture (ink (S, S) uint8, 255 = ink) could be a line drawing of a plan: some ink,
     not too much, and mostly black or white rather than a photo's continuous tones."""
@@ -67,12 +72,13 @@ def rooms_of(renderer: Renderer, actions: np.ndarray, size: int, facts: dict) ->
     """(the rooms' actions (R, D), each coloured exactly in its type's palette colour, and the
     rooms [{"type", "box"}] with boxes as fractions of the square), in drawing order."""
     kept = actions[visible_actions(renderer, actions, size)].copy()
-    types = room_types(kept[:, 4:7], facts["palette_lab"]) if len(kept) else []
+    color = slice(at := [p.name for p in renderer.action_spec].index("L"), at + 3)   # the LAB_SPEC components
+    types = room_types(kept[:, color], facts["palette_lab"]) if len(kept) else []
     palette = normalised_lab(facts["palette_lab"])
     rooms = []
     for action, t in zip(kept, types):
         x0, y0, x1, y1 = action[:4]
-        action[4:7] = palette[t]
+        action[color] = palette[t]
         rooms.append({"type": facts["room_types"][t],
                       "box": [float(min(x0, x1)), float(min(y0, y1)), float(max(x0, x1)), float(max(y0, y1))]})
     return kept, rooms

@@ -41,7 +41,7 @@ from canvasdraw.processes import die_with_parent
 from canvasdraw.store.models import Model
 from canvasdraw.vectorize.inputs import Picture, collect, read_picture, unique_stems
 from canvasdraw.vectorize.outputs import write_many, write_window_outputs
-from canvasdraw.vectorize.rooms import write_room_many
+from canvasdraw.vectorize.rooms import finds_rooms, write_room_many
 from canvasdraw.vectorize.single import draw_inks
 from canvasdraw.vectorize.sliding import ORDERS, hierarchical, slide
 from canvasdraw.vectorize.window_strokes import strokes_svg
@@ -77,7 +77,7 @@ class Options:
             raise UserError(f"drawer must be one of {', '.join(DRAWERS)} and order one of {', '.join(ORDERS)}")
         if self.refine and self.drawer in ("sliding", "hierarchical"):
             raise UserError("--refine works with the single-window drawer only")
-        if model.facts.get("task") == "floorplans":
+        if finds_rooms(model.facts):
             if self.refine or self.drawer in ("sliding", "hierarchical"):
                 raise UserError(f"model {model.name} finds rooms in one window: no --refine, no --drawer "
                                 f"{self.drawer}")
@@ -123,7 +123,7 @@ class _Run:
         o = self.options
         actions, rendered = draw_inks(self.model, np.stack([p.ink for p in batch]), o.refine, o.batch_size,
                                       self.threads.map)
-        if self.model.facts.get("task") == "floorplans":
+        if finds_rooms(self.model.facts):
             writer, jobs = write_room_many, [(self.outdir, self.model.renderer, self.model.facts, p, a)
                                              for p, a in zip(batch, actions)]
         else:
