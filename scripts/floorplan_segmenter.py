@@ -72,7 +72,8 @@ def segment(model, hints):
     return jnp.argmax(model(hints), -1)
 
 
-def train(plans: int, steps: int, batch: int = 32, seed: int = 0) -> Segmenter:
+def train(plans: int, steps: int, batch: int = 32, seed: int = 0, seconds: float | None = None) -> Segmenter:
+    """Trains for `steps` updates, or fewer if `seconds` of training have passed (then says so)."""
     hints, targets, _ = plan_set(plans, "train", SIZE)
     labels = class_map(targets)
     model = Segmenter(nnx.Rngs(seed))
@@ -85,11 +86,14 @@ def train(plans: int, steps: int, batch: int = 32, seed: int = 0) -> Segmenter:
         if step % 200 == 0 or step == steps:
             elapsed = time.perf_counter() - started
             print(f"segmenter step {step}/{steps} loss {float(loss):.4f} {elapsed:.0f} s", flush=True)
+            if seconds is not None and elapsed > seconds:
+                print(f"segmenter stopped at step {step} of {steps}: the {seconds:.0f} s budget is spent", flush=True)
+                break
     return model
 
 
 def save(model: Segmenter, path: str) -> None:
-    params = jax.tree.map(np.asarray, nnx.to_pure_dict(nnx.state(model, nnx.Param)))
+    params = jax.tree.map(lambda p: np.asarray(p, np.float16), nnx.to_pure_dict(nnx.state(model, nnx.Param)))
     with open(path, "wb") as f:
         f.write(serialization.msgpack_serialize(params))
 
@@ -97,7 +101,7 @@ def save(model: Segmenter, path: str) -> None:
 def load(path: str) -> Segmenter:
     model = Segmenter(nnx.Rngs(0))
     with open(path, "rb") as f:
-        params = serialization.msgpack_restore(f.read())
+        params = jax.tree.map(lambda p: np.asarray(p, np.float32), serialization.msgpack_restore(f.read()))
     state = nnx.state(model, nnx.Param)
     nnx.replace_by_pure_dict(state, params)
     nnx.update(model, state)
@@ -109,9 +113,10 @@ def main():
     parser.add_argument("--plans", type=int, default=20000)
     parser.add_argument("--steps", type=int, default=3000)
     parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=None, help="stop training (and save) after this long")
     parser.add_argument("-o", "--out", required=True)
     args = parser.parse_args()
-    save(train(args.plans, args.steps, args.batch), args.out)
+    save(train(args.plans, args.steps, args.batch, seconds=args.seconds), args.out)
 
 
 if __name__ == "__main__":

@@ -5,17 +5,19 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-DEFAULT_MODEL = "mnist_4lstm"
-
 
 def _cmd_vectorize(args) -> int:
     from canvasdraw.errors import UserError
     from canvasdraw.store.models import load_model
-    from canvasdraw.vectorize.report import write_report
     from canvasdraw.vectorize.rooms import finds_rooms
     from canvasdraw.vectorize.run import Options, vectorize
 
-    model = load_model(args.workdir or args.model)
+    name = args.workdir or args.model
+    model = load_model(name) if name else None  # None: chosen per picture by its pen width
+    if model is None:
+        rows, errors = vectorize(args.inputs, args.output, None, Options(args.refine, args.invert, args.batch_size,
+                                                                         args.drawer, args.overlap, args.order))
+        return _report_vectorized(args, rows, errors, "the drawings chosen by pen width", False)
     coarse_name = args.coarse_model or model.facts.get("coarse")
     coarse = load_model(coarse_name) if args.drawer == "hierarchical" and coarse_name else None
     options = Options(args.refine, args.invert, args.batch_size, args.drawer, args.overlap, args.order, coarse)
@@ -23,21 +25,28 @@ def _cmd_vectorize(args) -> int:
     if plans and args.report:
         raise UserError(f"--report shows ink drawings; model {model.name} finds rooms (see each <stem>_overlay.png)")
     rows, errors = vectorize(args.inputs, args.output, model, options)
+    return _report_vectorized(args, rows, errors, model.name, plans)
+
+
+def _report_vectorized(args, rows: list[dict], errors: list[str], drawn_by: str, plans: bool) -> int:
+    """Prints vectorize's errors, warnings and summary; writes the gallery if asked; the exit code."""
+    from canvasdraw.vectorize.report import write_report
+
     for line in errors:
         print(f"canvasdraw vectorize: error: {line}", file=sys.stderr)
     for row in rows:
         if row["warning"]:
             print(f"canvasdraw vectorize: warning: {row['input']}: {row['warning']}", file=sys.stderr)
     if rows and plans:
-        print(f"vectorized {len(rows)} plans with {model.name} into {args.output}: "
+        print(f"vectorized {len(rows)} plans with {drawn_by} into {args.output}: "
               f"{sum(r['rooms'] for r in rows)} rooms ({sum(not r['rooms'] for r in rows)} plans without rooms)")
     elif rows:
         l2, blank = (sum(r[key] for r in rows) / len(rows) for key in ("l2", "blank_l2"))
         explained = f"{1 - l2 / blank:.0%}" if blank > 0 else "—"
-        print(f"vectorized {len(rows)} images with {model.name} into {args.output} (mean L2 of the SVGs {l2:.4f}; "
+        print(f"vectorized {len(rows)} images with {drawn_by} into {args.output} (mean L2 of the SVGs {l2:.4f}; "
               f"empty drawing {blank:.4f}; {explained} of the ink explained)")
     if args.report:
-        print(f"gallery: {write_report(Path(args.output), rows, model.name, errors)}")
+        print(f"gallery: {write_report(Path(args.output), rows, drawn_by, errors)}")
     return 1 if errors else 0
 
 
@@ -114,8 +123,8 @@ def add_commands(commands) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="image files and/or folders of images")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder (created if missing)")
     which = p.add_mutually_exclusive_group()
-    which.add_argument("--model", default=DEFAULT_MODEL, help=f"shipped model or model file (default {DEFAULT_MODEL}; "
-                       "see `canvasdraw models`)")
+    which.add_argument("--model", help="shipped model or model file (see `canvasdraw models`); default: chosen per "
+                       "picture by its pen width, lineart_20lstm in one window or sliding_10lstm over windows")
     which.add_argument("--workdir", help="a drawer run folder instead of a shipped model")
     p.add_argument("--refine", type=int, default=0, metavar="K",
                    help="K Adam steps on the actions through the canvas after the drawer (default 0)")

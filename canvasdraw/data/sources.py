@@ -11,6 +11,9 @@ Sources (`load_images(source, size, split)`):
   `bezier_alpha` strokes (thickness ≥ 0.2, opacity ≥ 0.6, so each one shows) drawn by the real
   renderer (seed 0 for train, 1 for test). Needs no
   files; `canvasdraw demo` trains on it.
+* `pen:N` — synthetic pen line art (canvasdraw.data.pen): N training drawings (seeds 0..N-1),
+  max(N/10, 16) held-out drawings (seeds from `pen.TEST_SEED`) of circles, arcs, polylines,
+  polygons and curves, one round-capped pen 1.5–12 px wide (at 64 px) per drawing.
 * `kanjivg` or `kanjivg:N` — the KanjiVG stroke SVGs (11,662 characters; with `:N` only those
   of at most N strokes, e.g. 2,097 for N = 8) from the optional `kanjivg` package (`pip install
   'canvasdraw[symbols]'`), an Omniglot-like symbol set: drawn black on white by CairoSVG at S×S
@@ -50,6 +53,7 @@ from canvasdraw.data.floorplans.drawing import STYLES
 from canvasdraw.data.ink import IMAGE_SUFFIXES, split_items, to_ink
 from canvasdraw.data.kanjivg import kanji_svgs
 from canvasdraw.data.pages import cut_windows, read_pages
+from canvasdraw.data.pen import pen_set
 from canvasdraw.errors import UserError
 from canvasdraw.render.registry import load_renderer
 
@@ -156,6 +160,12 @@ def _strokes(size: int, split: str, count: str) -> np.ndarray:
     return out
 
 
+def _pen(size: int, split: str, count: str) -> np.ndarray:
+    if not count.isdigit() or int(count) < 1:
+        raise UserError(f"pen:N needs a positive number of drawings, got {count!r}")
+    return pen_set(int(count) if split == "train" else max(int(count) // 10, 16), split, size)[0]
+
+
 def _floorplans(size: int, split: str, where: str, source: str) -> ImageSet:
     count, _, style = where.partition(":")
     if not count.isdigit() or int(count) < 1 or (style and style not in STYLES):
@@ -191,7 +201,7 @@ def task_facts(source: str) -> dict:
 
 
 def load_images(source: str, size: int, split: str = "train") -> ImageSet:
-    """An ImageSet from `mnist:DIR`, `folder:DIR`, `strokes:N`, `kanjivg`, `windows:DIR`,
+    """An ImageSet from `mnist:DIR`, `folder:DIR`, `strokes:N`, `pen:N`, `kanjivg`, `windows:DIR`,
     `arrays:DIR` or `floorplans:N[:STYLE]` (module docstring); split is `train` or `test`."""
     if split not in ("train", "test"):
         raise UserError(f"split must be train or test, got {split!r}")
@@ -202,6 +212,8 @@ def load_images(source: str, size: int, split: str = "train") -> ImageSet:
         hints = _folder(Path(where), size, split)
     elif kind == "strokes":
         hints = _strokes(size, split, where)
+    elif kind == "pen":
+        hints = _pen(size, split, where)
     elif kind == "kanjivg":
         hints = _kanjivg(size, split, where)
     elif kind == "windows":
@@ -214,6 +226,6 @@ def load_images(source: str, size: int, split: str = "train") -> ImageSet:
     elif kind == "floorplans":
         return _floorplans(size, split, where, source)
     else:
-        raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR, strokes:N, kanjivg[:N], "
+        raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR, strokes:N, pen:N, kanjivg[:N], "
                         "windows:DIR, arrays:DIR or floorplans:N[:STYLE]")
     return ImageSet(f"{source} ({split})", hints[..., None])

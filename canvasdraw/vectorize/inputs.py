@@ -20,13 +20,15 @@ MAX_PIXELS = 64_000_000
 @dataclasses.dataclass
 class Picture:
     """One readable input: ink (S, S) uint8 with 255 = ink (or (H, W), the input's own pixels,
-    when read `native`), and the input's pixel size."""
+    when read `native`, or at a chosen working scale), the input's pixel size, and how the drawing
+    was chosen (canvasdraw.vectorize.choice.Choice as a dict; None when a model was named)."""
 
     path: Path
     stem: str
     ink: np.ndarray
     width: int
     height: int
+    choice: dict | None = None
 
 
 def collect(inputs: list[str]) -> tuple[list[Path], list[str]]:

@@ -16,6 +16,7 @@ from canvasdraw.files import write_atomic
 from canvasdraw.render import svg
 from canvasdraw.render.contract import Renderer
 from canvasdraw.vectorize import advice
+from canvasdraw.vectorize.economy import coverages_of, visible_strokes
 from canvasdraw.vectorize.inputs import Picture
 
 OVERLAY_SCALE = 2
@@ -42,12 +43,19 @@ def placed_svg(svg_text: str, picture: Picture) -> str:
 def write_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Picture, actions: np.ndarray,
                   rendered: np.ndarray, refine: int) -> dict:
     """Writes one input's four files into `outdir` (module docstring of canvasdraw.vectorize.run);
-    `rendered` is the real renderer's drawing of `actions` at the model size. Returns {stem,
+    `rendered` is the real renderer's drawing of `actions` at the model size. Strokes of an `ink`
+    renderer that draw nothing (canvasdraw.vectorize.economy) are not written. Returns {stem,
     input, l2, blank_l2, explained, warning, strokes, files}."""
+    size, drawn_by_drawer = rendered.shape[0], len(actions)
+    if renderer.composite == "ink":
+        actions = actions[visible_strokes(coverages_of(renderer, actions, size))]
+        if len(actions) < drawn_by_drawer:
+            rendered = renderer.render(actions, size)
     square = renderer.to_svg(actions, max(picture.width, picture.height))
     # Scored as drawn by Cairo in the model's view: the file's elements on the padded square.
-    drawn = svg.drawn(renderer, square, rendered.shape[0])
-    record = {"refine_steps": refine, "actions": [[round(float(v), 5) for v in a] for a in actions]}
+    drawn = svg.drawn(renderer, square, size)
+    record = {"refine_steps": refine, "strokes_not_written": drawn_by_drawer - len(actions),
+              "actions": [[round(float(v), 5) for v in a] for a in actions]}
     return _write(outdir, renderer, model, picture, placed_svg(square, picture), rendered, drawn, record,
                   len(actions), OVERLAY_SCALE, False)
 
@@ -60,7 +68,8 @@ def write_window_outputs(outdir: Path, renderer: Renderer, model: dict, picture:
                 "actions": [[round(float(v), 5) for v in a] for a in actions]}
                for (y, x), side, actions in zip(strokes.corners, strokes.sides, strokes.actions)]
     record = {"drawer": drawer, "windows": windows}
-    drawn = svg.drawn(renderer, svg_text, picture.width, picture.height)  # the file itself, drawn by Cairo
+    height, width = picture.ink.shape  # the picture's own size, or its chosen working size
+    drawn = svg.drawn(renderer, svg_text, width, height)  # the file itself, drawn by Cairo
     return _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record,
                   strokes.actions.shape[0] * strokes.actions.shape[1], 1, True)
 
@@ -74,12 +83,16 @@ def _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record, 
     target = picture.ink.astype(np.float32) / 255
     l2 = float(np.mean((drawn[..., 0] - target) ** 2))
     scores = {"l2": l2, **advice.baseline(target, l2)}
-    scores["warning"] = advice.warning(target, scores["explained"], (picture.width, picture.height), model, windowed)
+    # A drawing chosen by the picture's pen (picture.choice) was sized on purpose: no advice on its size.
+    scores["warning"] = advice.warning(target, scores["explained"], (picture.width, picture.height), model,
+                                       windowed or bool(picture.choice))
     record = {"input": str(picture.path), "model": model["name"], "renderer": renderer.name,
               "renderer_version": renderer.version, "size": rendered.shape[0],
               "input_size": [picture.width, picture.height], **scores,
               "raster_l2": float(np.mean((rendered[..., 0] - target) ** 2)),
               "action_names": [p.name for p in renderer.action_spec], **record}
+    if picture.choice:
+        record["choice"] = picture.choice
     contents = {
         f"{picture.stem}.svg": svg_text,
         f"{picture.stem}.png": pictures.png_bytes(renderer.to_rgb(rendered), PNG_LEVEL),

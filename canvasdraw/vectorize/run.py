@@ -13,6 +13,10 @@ Preprocessing is `data.ink.to_ink`: alpha composited on white, 16-bit to 8-bit, 
 the border unless `invert` forces it, padded with the background to a centred square, bilinear to
 S×S. The SVG's viewBox places that square so the input's own pixels span 0..W × 0..H.
 
+Without a model (`model=None`, the command's default) each picture is drawn as its pen width asks
+(canvasdraw.vectorize.choice): in one window of the shipped line-art model, or window by window by
+the shipped sliding model at a working scale; the JSON's "choice" says which, at what scale and why.
+
 Pictures larger than the model's S×S window can instead be drawn at their own size by the sliding
 or hierarchical drawer (canvasdraw.vectorize.sliding): `drawer="auto"` does so for models trained on
 windows of large drawings (data `windows:...`), `sliding`/`hierarchical` force it for any model,
@@ -38,7 +42,8 @@ from canvasdraw.data.ink import square_ink
 from canvasdraw.errors import UserError
 from canvasdraw.files import check_creatable, remove_stale_temporaries
 from canvasdraw.processes import die_with_parent
-from canvasdraw.store.models import Model
+from canvasdraw.store.models import Model, load_model
+from canvasdraw.vectorize.choice import SINGLE_SIZE, choose, scaled
 from canvasdraw.vectorize.inputs import Picture, collect, read_picture, unique_stems
 from canvasdraw.vectorize.outputs import write_many, write_window_outputs
 from canvasdraw.vectorize.rooms import finds_rooms, write_room_many
@@ -96,22 +101,41 @@ class _Run:
     large ones window by window, and writes each input's files while the next batch is drawn (by
     worker processes for large jobs: the file work is mostly Python)."""
 
-    def __init__(self, model: Model, options: Options, outdir: Path, threads: ThreadPoolExecutor, writers, bar):
+    def __init__(self, model: Model | None, options: Options, outdir: Path, threads: ThreadPoolExecutor, writers, bar):
         self.model, self.options, self.outdir = model, options, outdir
         self.threads, self.writers, self.bar = threads, writers, bar
-        self.size = model.drawer.spec.size
-        self.native = options.native(model)
+        self.size = model.drawer.spec.size if model else None
+        self.native = model is None or options.native(model)
+        self.models = {}  # chosen models by name (model=None)
         self.futures, self.errors = [], []
 
     def read(self, path: Path, stem: str) -> Picture | str:
-        """The preprocessed picture, or its one-line error."""
+        """The preprocessed picture, or its one-line error; without a model, at its chosen scale."""
         try:
-            return read_picture(path, self.size, self.options.invert, stem, self.native)
+            picture = read_picture(path, self.size, self.options.invert, stem, self.native)
         except UserError as err:
             return str(err)
+        if self.model is None:
+            choice = choose(picture.ink)
+            picture.choice = dataclasses.asdict(choice)
+            picture.ink = (square_ink(picture.ink, SINGLE_SIZE) if choice.drawer == "single"
+                           else scaled(picture.ink, choice.scale))
+        return picture
+
+    def model_of(self, picture: Picture) -> Model:
+        """The named model, or the one chosen for the picture (loaded once, checked against the options)."""
+        if self.model is not None:
+            return self.model
+        name = picture.choice["model"]
+        if name not in self.models:
+            self.models[name] = load_model(name)
+            self.options.check(self.models[name])
+        return self.models[name]
 
     def is_large(self, picture: Picture) -> bool:
-        """Whether the picture is drawn window by window at its own size."""
+        """Whether the picture is drawn window by window at its own (or its chosen) size."""
+        if self.model is None:
+            return picture.choice["drawer"] != "single"
         return self.native and (self.options.drawer != "auto" or max(picture.width, picture.height) > self.size)
 
     def _count(self, future, done: int | None = None):
@@ -120,21 +144,21 @@ class _Run:
 
     def draw_batch(self, batch: list[Picture]) -> None:
         """Draws pictures at the model size in one batched call and queues their files."""
-        o = self.options
-        actions, rendered = draw_inks(self.model, np.stack([p.ink for p in batch]), o.refine, o.batch_size,
+        o, model = self.options, self.model_of(batch[0])
+        actions, rendered = draw_inks(model, np.stack([p.ink for p in batch]), o.refine, o.batch_size,
                                       self.threads.map)
-        if finds_rooms(self.model.facts):
-            writer, jobs = write_room_many, [(self.outdir, self.model.renderer, self.model.facts, p, a)
+        if finds_rooms(model.facts):
+            writer, jobs = write_room_many, [(self.outdir, model.renderer, model.facts, p, a)
                                              for p, a in zip(batch, actions)]
         else:
-            writer, jobs = write_many, [(self.outdir, self.model.renderer, self.model.facts, p, a, r, o.refine)
+            writer, jobs = write_many, [(self.outdir, model.renderer, model.facts, p, a, r, o.refine)
                                         for p, a, r in zip(batch, actions, rendered)]
         for part in range(0, len(jobs), JOB):
             self._count(self.writers.submit(writer, jobs[part:part + JOB]))
 
     def draw_large(self, picture: Picture) -> None:
         """Draws a picture window by window at its own size and queues its files."""
-        model, o = self.model, self.options
+        model, o = self.model_of(picture), self.options
         ink = picture.ink.astype(np.float32) / 255
         with tqdm(desc=f"  windows of {picture.stem}", unit="window", leave=False, disable=self.bar.disable) as windows:
             def progress(done, total):
@@ -147,7 +171,7 @@ class _Run:
             else:
                 strokes, state = slide(model.drawer, model.renderer, ink, o.overlap, o.order, map=self.threads.map,
                                        progress=progress)
-        svg_text = strokes_svg(model.renderer, strokes, picture.height, picture.width)
+        svg_text = strokes_svg(model.renderer, strokes, *ink.shape, shown=(picture.height, picture.width))
         kind = "hierarchical" if o.drawer == "hierarchical" else "sliding"
         self._count(self.threads.submit(lambda *job: [write_window_outputs(*job)], self.outdir, model.renderer,
                                         model.facts, picture, strokes, state, svg_text, kind), done=1)
@@ -162,7 +186,7 @@ class _Run:
             elif self.is_large(picture):
                 large.append(picture)
             else:
-                if self.native:  # a small picture for the single-window drawer
+                if self.native and self.model is not None:  # a small picture for the single-window drawer
                     picture.ink = square_ink(picture.ink, self.size)
                 small.append(picture)
                 batch.append(picture)
@@ -176,15 +200,18 @@ class _Run:
         return small + large
 
 
-def vectorize(inputs: list[str], outdir: str | Path, model: Model, options: Options | None = None,
+def vectorize(inputs: list[str], outdir: str | Path, model: Model | None, options: Options | None = None,
               progress: bool = True) -> tuple[list[dict], list[str]]:
     """Vectorizes every input into `outdir` (created, with its parents, when the first output is
-    written). Returns one row per written input {stem, input, l2, blank_l2, explained, warning,
+    written) with `model`, or without one as each picture's pen asks (module docstring). Returns one row per written input {stem, input, l2, blank_l2, explained, warning,
     strokes, files, ink (the model's view, (S, S) or (H, W) uint8)} and the error lines of the
     inputs that failed. From PROCESS_MIN inputs on, files are written by spawned worker processes:
     a script calling this needs the `if __name__ == "__main__":` guard."""
     options = options or Options()
-    options.check(model)
+    if model is not None:
+        options.check(model)
+    elif options.drawer != "auto" or options.refine:
+        raise UserError("--drawer and --refine need a model: name one with --model (see canvasdraw models)")
     outdir = Path(outdir)
     check_creatable(outdir, f"{outdir} is a file: -o names the output folder")
     for folder in (outdir, outdir / "gallery"):
@@ -195,7 +222,8 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model, options: Opti
         writers = (ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=die_with_parent) if many else threads)
         # The writers finish (their callbacks update the bar) before the bar closes.
-        with tqdm(total=len(files), desc=f"vectorize ({model.name})", unit="image", disable=not progress) as bar, \
+        with tqdm(total=len(files), desc=f"vectorize ({model.name if model else 'by pen width'})", unit="image",
+                  disable=not progress) as bar, \
                 writers:
             run = _Run(model, options, outdir, threads, writers, bar)
             pictures = run.run(files)

@@ -48,13 +48,15 @@ def render_strokes(renderer, strokes: Strokes, height: int, width: int) -> np.nd
     return state[:height, :width]
 
 
-def strokes_svg(renderer, strokes: Strokes, height: int, width: int) -> str:
+def strokes_svg(renderer, strokes: Strokes, height: int, width: int, shown: tuple[int, int] | None = None) -> str:
     """One SVG of all windows' strokes in the picture's pixels (viewBox 0 0 W H), each window's
-    elements translated to its corner and clipped to it."""
+    elements translated to its corner and clipped to it; `shown` (height, width): the size the
+    file asks to be shown at, when the picture was drawn at another scale (default H×W)."""
+    shown_h, shown_w = shown or (height, width)
     clips = "".join(f'<clipPath id="window{s}"><rect width="{s}" height="{s}"/></clipPath>'
                     for s in sorted(set(strokes.sides.tolist())))
     groups = "".join(f'  <g transform="translate({x} {y})" clip-path="url(#window{side})">'
                      f'{svg.inner(renderer.to_svg(actions, int(side))).strip()}</g>\n'
                      for (y, x), side, actions in zip(strokes.corners, strokes.sides, strokes.actions))
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{shown_w}" height="{shown_h}" '
             f'viewBox="0 0 {width} {height}">\n  <defs>{clips}</defs>\n{groups}</svg>\n')

@@ -1,0 +1,82 @@
+"""How `canvasdraw vectorize` draws a picture when no model is named: by the picture's pen.
+
+A drawer draws well the pen widths it was trained on. The pen of a picture is measured
+(`pen_width`: twice the median distance from the centre line of its strokes to the paper), and the
+picture is drawn at the working scale that gives it such a pen:
+
+* `single` with SINGLE_MODEL when the whole picture, shrunk to the model's 64 px window, keeps a
+  pen of at least SINGLE_PENS[0] px (symbols, digits, small sketches);
+* else `sliding` with SLIDING_MODEL, window by window, on the picture scaled so that its pen is
+  SLIDING_PEN px, the pen of the pages that model was trained on (scale clamped to SCALES: a
+  large picture of thick lines is drawn smaller, with fewer strokes and windows).
+
+No JAX here: choosing runs on the thread that reads the inputs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
+SINGLE_MODEL, SINGLE_SIZE = "lineart_20lstm", 64
+SINGLE_PENS = (1.5, 12.0)      # px at 64 px: the pens of its training drawings (canvasdraw.data.pen)
+SLIDING_MODEL = "sliding_10lstm"
+SLIDING_PEN = 4.0              # px: the pen of its training pages (scripts/prepare_drawings.py), as measured here
+SCALES = (1 / 8, 2.0)
+INK = 128                      # a pixel with at least this much ink belongs to a stroke
+
+
+@dataclasses.dataclass(frozen=True)
+class Choice:
+    """model: a shipped model name; drawer: single or sliding; scale: working pixels per input
+    pixel (single: 64 / the padded square's side); pen_px: the input's pen width (None: no ink);
+    reason: one sentence for the JSON."""
+
+    model: str
+    drawer: str
+    scale: float
+    pen_px: float | None
+    reason: str
+
+
+def pen_width(ink: np.ndarray) -> float | None:
+    """The pen width in px of (H, W) uint8 ink (255 = ink): twice the median distance to the paper
+    over the strokes' ridge (pixels at least as far from the paper as their 8 neighbours); within
+    ~10 % on generated pen drawings of 1.5–48 px. None without ink."""
+    mask = ink >= INK
+    if mask.sum() < 4:
+        return None
+    distance = ndimage.distance_transform_edt(mask)
+    ridge = mask & (distance >= ndimage.maximum_filter(distance, 3))
+    return float(2 * np.median(distance[ridge]))
+
+
+def choose(ink: np.ndarray) -> Choice:
+    """The drawing for (H, W) uint8 ink at the input's own size (module docstring)."""
+    side = max(ink.shape)
+    single_scale = SINGLE_SIZE / side
+    pen = pen_width(ink)
+    if pen is None:
+        return Choice(SINGLE_MODEL, "single", single_scale, None, "no ink: one window")
+    if pen * single_scale >= SINGLE_PENS[0]:
+        return Choice(SINGLE_MODEL, "single", single_scale, pen,
+                      f"the {pen:.1f} px pen is {pen * single_scale:.1f} px in one {SINGLE_SIZE} px window "
+                      f"({SINGLE_MODEL} was trained on {SINGLE_PENS[0]}-{SINGLE_PENS[1]:g} px)")
+    scale = float(np.clip(SLIDING_PEN / pen, *SCALES))
+    return Choice(SLIDING_MODEL, "sliding", scale, pen,
+                  f"the {pen:.1f} px pen would be {pen * single_scale:.1f} px in one {SINGLE_SIZE} px window, "
+                  f"thinner than {SINGLE_PENS[0]} px: windows of the picture scaled ×{scale:.2f}, where its pen "
+                  f"is {pen * scale:.1f} px ({SLIDING_MODEL} was trained on {SLIDING_PEN:g} px)")
+
+
+def scaled(ink: np.ndarray, scale: float) -> np.ndarray:
+    """(H, W) uint8 ink resized by `scale` (at least 8 px a side), with Pillow's area-averaging
+    filter when shrinking (thin lines stay grey instead of breaking up), bilinear when enlarging."""
+    if scale == 1:
+        return ink
+    h, w = ink.shape
+    size = (max(8, round(w * scale)), max(8, round(h * scale)))
+    return np.asarray(Image.fromarray(ink).resize(size, Image.BOX if scale < 1 else Image.BILINEAR))

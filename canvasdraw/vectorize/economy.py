@@ -1,0 +1,49 @@
+"""Strokes that draw nothing are not written.
+
+A drawer has a fixed number of steps; a picture may need fewer strokes. A stroke is dropped when
+removing it from the finished drawing changes fewer than MIN_CHANGED pixels by more than CHANGED
+ink (it is too faint, too short, or hidden under others). For `ink` renderers the drawing is
+1 − Π(1 − a_j) over the strokes' coverages a_j (each stroke's ink drawn alone, SVG's alpha
+*over*), so removing stroke i changes a pixel by a_i·Π_{j≠i}(1 − a_j): every stroke is tested from
+one render of each stroke alone. Strokes are tested in drawing order and a dropped one leaves the
+product, so of two identical strokes one stays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+CHANGED = 0.1       # ink: a pixel changes when it moves more than this
+MIN_CHANGED = 2     # pixels (at the drawing's own size)
+OPAQUE = 1 - 1e-6   # coverage is clipped below 1 so that a stroke's factor can be divided out
+
+
+def visible_strokes(coverages: np.ndarray, corners: np.ndarray | None = None,
+                    shape: tuple[int, int] | None = None) -> np.ndarray:
+    """Which strokes to keep, (N,) bool, in drawing order.
+
+    coverages (N, s, s) float in [0, 1]: each stroke's ink drawn alone on its window; corners
+    (N, 2) int: each window's top-left (y, x) in the picture (default all (0, 0)); shape: the
+    picture's (H, W) (default (s, s)). Windows may overlap and run past the picture's edge."""
+    count, side = len(coverages), coverages.shape[-1]
+    corners = np.zeros((count, 2), int) if corners is None else np.asarray(corners)
+    height, width = shape or (side, side)
+    reach = corners.max(axis=0) + side if count else (0, 0)
+    clear = np.ones((max(height, reach[0]), max(width, reach[1])), np.float64)  # Π(1 − a) over kept strokes
+    factors = 1 - np.clip(coverages, 0, OPAQUE).astype(np.float64)
+    for (y, x), factor in zip(corners, factors):
+        clear[y:y + side, x:x + side] *= factor
+    kept = np.ones(count, bool)
+    for i, ((y, x), factor) in enumerate(zip(corners, factors)):
+        window = clear[y:y + side, x:x + side]
+        change = (window / factor) * (1 - factor)  # a_i · Π_{j≠i}(1 − a_j)
+        if np.count_nonzero(change[:height - y, :width - x] > CHANGED) < MIN_CHANGED:
+            kept[i] = False
+            window /= factor
+    return kept
+
+
+def coverages_of(renderer, actions: np.ndarray, size: int) -> np.ndarray:
+    """(N, S, S) each action's ink drawn alone by an `ink` renderer at S px."""
+    return np.stack([renderer.render(action[None], size)[..., 0] for action in actions]) if len(actions) else \
+        np.zeros((0, size, size), np.float32)
