@@ -126,8 +126,9 @@ def add_commands(commands) -> None:
     which.add_argument("--model", help="shipped model or model file (see `canvasdraw models`); default: chosen per "
                        "picture by its pen width, lineart_20lstm in one window or sliding_10lstm over windows")
     which.add_argument("--workdir", help="a drawer run folder instead of a shipped model")
-    p.add_argument("--refine", type=int, default=0, metavar="K",
-                   help="K Adam steps on the actions through the canvas after the drawer (default 0)")
+    p.add_argument("--refine", type=int, default=None, metavar="K",
+                   help="K Adam steps on the actions through the canvas after the drawer (default 0 with --model; "
+                        "without it, 100 for pictures drawn in one window)")
     polarity = p.add_mutually_exclusive_group()
     polarity.add_argument("--invert", action="store_true", default=None,
                           help="the input is dark ink on light paper (default: detected from the border)")

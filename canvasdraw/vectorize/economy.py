@@ -11,7 +11,11 @@ product, so of two identical strokes one stays.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
+
+from canvasdraw.vectorize.window_strokes import Strokes
 
 CHANGED = 0.1       # ink: a pixel changes when it moves more than this
 MIN_CHANGED = 2     # pixels (at the drawing's own size)
@@ -47,3 +51,14 @@ def coverages_of(renderer, actions: np.ndarray, size: int) -> np.ndarray:
     """(N, S, S) each action's ink drawn alone by an `ink` renderer at S px."""
     return np.stack([renderer.render(action[None], size)[..., 0] for action in actions]) if len(actions) else \
         np.zeros((0, size, size), np.float32)
+
+
+def written_strokes(renderer, strokes: Strokes, shape: tuple[int, int]) -> Strokes:
+    """The windows' strokes with `kept` set: those that draw something on the (H, W) picture."""
+    count, side = strokes.actions.shape[:2], int(strokes.sides.max()) if len(strokes) else 1
+    coverages = np.zeros((*count, side, side), np.float32)
+    for k, (window_side, actions) in enumerate(zip(strokes.sides, strokes.actions)):
+        coverages[k, :, :window_side, :window_side] = coverages_of(renderer, actions, int(window_side))
+    corners = np.repeat(strokes.corners, count[1], axis=0)
+    kept = visible_strokes(coverages.reshape(-1, side, side), corners, shape).reshape(count)
+    return dataclasses.replace(strokes, kept=kept)

@@ -66,12 +66,13 @@ def write_window_outputs(outdir: Path, renderer: Renderer, model: dict, picture:
     canvasdraw.vectorize.window_strokes.Strokes, `rendered` its re-render (H, W, C), `svg_text` its SVG)."""
     windows = [{"corner_xy": [int(x), int(y)], "side": int(side),
                 "actions": [[round(float(v), 5) for v in a] for a in actions]}
-               for (y, x), side, actions in zip(strokes.corners, strokes.sides, strokes.actions)]
-    record = {"drawer": drawer, "windows": windows}
+               for (y, x), side, actions in strokes.windows()]
+    record = {"drawer": drawer, "strokes_not_written": strokes.actions.shape[0] * strokes.actions.shape[1]
+              - strokes.written(), "windows": windows}
     height, width = picture.ink.shape  # the picture's own size, or its chosen working size
     drawn = svg.drawn(renderer, svg_text, width, height)  # the file itself, drawn by Cairo
     return _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record,
-                  strokes.actions.shape[0] * strokes.actions.shape[1], 1, True)
+                  strokes.written(), 1, True)
 
 
 def _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record, strokes, overlay_scale,

@@ -43,13 +43,14 @@ from canvasdraw.errors import UserError
 from canvasdraw.files import check_creatable, remove_stale_temporaries
 from canvasdraw.processes import die_with_parent
 from canvasdraw.store.models import Model, load_model
-from canvasdraw.vectorize.choice import SINGLE_SIZE, choose, scaled
+from canvasdraw.vectorize.choice import SINGLE_MODEL, SINGLE_SIZE, SLIDING_MODEL, choose, scaled
+from canvasdraw.vectorize.economy import written_strokes
 from canvasdraw.vectorize.inputs import Picture, collect, read_picture, unique_stems
 from canvasdraw.vectorize.outputs import write_many, write_window_outputs
 from canvasdraw.vectorize.rooms import finds_rooms, write_room_many
 from canvasdraw.vectorize.single import draw_inks
 from canvasdraw.vectorize.sliding import ORDERS, hierarchical, slide
-from canvasdraw.vectorize.window_strokes import strokes_svg
+from canvasdraw.vectorize.window_strokes import render_strokes, strokes_svg
 
 THREADS = 1  # a helper thread reads inputs and renders; more contend for the GIL (2 cores, 4,096
              # digits: 4 threads 426, 2 threads 471, 1 thread 521-536 images/s end to end)
@@ -61,12 +62,13 @@ DRAWERS = ("auto", "single", "sliding", "hierarchical")
 
 @dataclasses.dataclass(frozen=True)
 class Options:
-    """How to draw: `refine` Adam steps through the canvas after the drawer (single window only);
+    """How to draw: `refine` Adam steps through the canvas after the drawer (single window only;
+    None: 0 with a named model, the choice's steps without one);
     `invert` forces the ink polarity (None: from the border); `batch_size` pictures per jitted
     call; `drawer`, `overlap`, `order`: module docstring; `coarse`: the hierarchical drawer's
     coarse module (default: the model itself)."""
 
-    refine: int = 0
+    refine: int | None = None
     invert: bool | None = None
     batch_size: int = 256
     drawer: str = "auto"
@@ -76,7 +78,7 @@ class Options:
 
     def check(self, model: Model) -> None:
         """A UserError naming the first option that does not fit (or the model, if it cannot vectorize)."""
-        if self.batch_size < 1 or self.refine < 0:
+        if self.batch_size < 1 or (self.refine or 0) < 0:
             raise UserError(f"need --batch-size >= 1 and --refine >= 0, got {self.batch_size} and {self.refine}")
         if self.drawer not in DRAWERS or self.order not in ORDERS:
             raise UserError(f"drawer must be one of {', '.join(DRAWERS)} and order one of {', '.join(ORDERS)}")
@@ -145,13 +147,14 @@ class _Run:
     def draw_batch(self, batch: list[Picture]) -> None:
         """Draws pictures at the model size in one batched call and queues their files."""
         o, model = self.options, self.model_of(batch[0])
-        actions, rendered = draw_inks(model, np.stack([p.ink for p in batch]), o.refine, o.batch_size,
+        refine = o.refine if o.refine is not None else batch[0].choice["refine"] if batch[0].choice else 0
+        actions, rendered = draw_inks(model, np.stack([p.ink for p in batch]), refine, o.batch_size,
                                       self.threads.map)
         if finds_rooms(model.facts):
             writer, jobs = write_room_many, [(self.outdir, model.renderer, model.facts, p, a)
                                              for p, a in zip(batch, actions)]
         else:
-            writer, jobs = write_many, [(self.outdir, model.renderer, model.facts, p, a, r, o.refine)
+            writer, jobs = write_many, [(self.outdir, model.renderer, model.facts, p, a, r, refine)
                                         for p, a, r in zip(batch, actions, rendered)]
         for part in range(0, len(jobs), JOB):
             self._count(self.writers.submit(writer, jobs[part:part + JOB]))
@@ -171,6 +174,9 @@ class _Run:
             else:
                 strokes, state = slide(model.drawer, model.renderer, ink, o.overlap, o.order, map=self.threads.map,
                                        progress=progress)
+        if model.renderer.composite == "ink":  # strokes that draw nothing are not written
+            strokes = written_strokes(model.renderer, strokes, ink.shape)
+            state = render_strokes(model.renderer, strokes, *ink.shape)
         svg_text = strokes_svg(model.renderer, strokes, *ink.shape, shown=(picture.height, picture.width))
         kind = "hierarchical" if o.drawer == "hierarchical" else "sliding"
         self._count(self.threads.submit(lambda *job: [write_window_outputs(*job)], self.outdir, model.renderer,
@@ -210,8 +216,11 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model | None, option
     options = options or Options()
     if model is not None:
         options.check(model)
-    elif options.drawer != "auto" or options.refine:
-        raise UserError("--drawer and --refine need a model: name one with --model (see canvasdraw models)")
+    elif options.drawer != "auto":
+        raise UserError("--drawer needs a model: name one with --model (see canvasdraw models)")
+    else:
+        options.check(load_model(SLIDING_MODEL))  # the options of both drawings a picture may get
+        options.check(load_model(SINGLE_MODEL))
     outdir = Path(outdir)
     check_creatable(outdir, f"{outdir} is a file: -o names the output folder")
     for folder in (outdir, outdir / "gallery"):

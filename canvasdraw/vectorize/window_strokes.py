@@ -23,9 +23,19 @@ class Strokes:
     corners: np.ndarray  # (K, 2) int: each window's top-left (y, x) in the picture's pixels
     sides: np.ndarray    # (K,) int: each window's side in the picture's pixels
     actions: np.ndarray  # (K, N, D) in [0, 1], in window coordinates
+    kept: np.ndarray | None = None  # (K, N) bool: the strokes written (None: all); see vectorize.economy
 
     def __len__(self) -> int:
         return len(self.corners)
+
+    def windows(self):
+        """(corner (y, x), side, the window's written actions (n, D)) per window, in drawing order."""
+        for k, (corner, side, actions) in enumerate(zip(self.corners, self.sides, self.actions)):
+            yield corner, int(side), actions if self.kept is None else actions[self.kept[k]]
+
+    def written(self) -> int:
+        """How many strokes are written."""
+        return int(self.actions.shape[0] * self.actions.shape[1] if self.kept is None else self.kept.sum())
 
     @staticmethod
     def concat(parts: list["Strokes"]) -> "Strokes":
@@ -43,8 +53,8 @@ def render_strokes(renderer, strokes: Strokes, height: int, width: int) -> np.nd
     """The real renderer's drawing (H, W, C) of the strokes, each window's on its own crop."""
     reach = (strokes.corners + strokes.sides[:, None]).max(axis=0) if len(strokes) else (0, 0)
     state = blank_picture(renderer, max(height, int(reach[0])), max(width, int(reach[1])))
-    for (y, x), side, actions in zip(strokes.corners, strokes.sides, strokes.actions):
-        state[y:y + side, x:x + side] = renderer.render(actions, int(side), state[y:y + side, x:x + side])
+    for (y, x), side, actions in strokes.windows():
+        state[y:y + side, x:x + side] = renderer.render(actions, side, state[y:y + side, x:x + side])
     return state[:height, :width]
 
 
@@ -56,7 +66,7 @@ def strokes_svg(renderer, strokes: Strokes, height: int, width: int, shown: tupl
     clips = "".join(f'<clipPath id="window{s}"><rect width="{s}" height="{s}"/></clipPath>'
                     for s in sorted(set(strokes.sides.tolist())))
     groups = "".join(f'  <g transform="translate({x} {y})" clip-path="url(#window{side})">'
-                     f'{svg.inner(renderer.to_svg(actions, int(side))).strip()}</g>\n'
-                     for (y, x), side, actions in zip(strokes.corners, strokes.sides, strokes.actions))
+                     f'{svg.inner(renderer.to_svg(actions, side)).strip()}</g>\n'
+                     for (y, x), side, actions in strokes.windows())
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{shown_w}" height="{shown_h}" '
             f'viewBox="0 0 {width} {height}">\n  <defs>{clips}</defs>\n{groups}</svg>\n')

@@ -1,0 +1,120 @@
+"""Line art: generated pen drawings, the pen-width choice of `vectorize` without a model, strokes
+that draw nothing, and the peer benchmark's SVG measures."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from canvasdraw import load_renderer
+from canvasdraw.cli.main import main
+from canvasdraw.data.pen import WIDTHS, pen_drawing, pen_set
+from canvasdraw.data.sources import load_images
+from canvasdraw.render import svg
+from canvasdraw.vectorize.choice import SINGLE_MODEL, SLIDING_MODEL, SLIDING_PEN, choose, pen_width, scaled
+from canvasdraw.vectorize.economy import coverages_of, visible_strokes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bench_peers():
+    spec = importlib.util.spec_from_file_location("bench_peers", ROOT / "scripts" / "bench_peers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_pen_drawings_are_deterministic_held_out_by_seed_and_inked():
+    train, widths = pen_set(8, "train", 64)
+    again, _ = pen_set(8, "train", 64)
+    test, _ = pen_set(8, "test", 64)
+    assert train.shape == (8, 64, 64) and train.dtype == np.uint8 and np.array_equal(train, again)
+    assert not np.array_equal(train, test)
+    assert np.all((widths >= WIDTHS[0]) & (widths <= WIDTHS[1]))
+    assert all(0.005 < np.mean(image > 127) < 0.6 for image in train)  # line art: some ink, mostly paper
+    source = load_images("pen:40", 32, "test")
+    assert source.hints.shape == (16, 32, 32, 1) and source.targets is None
+
+
+def test_pen_width_is_measured_within_fifteen_percent_at_any_size():
+    for size in (64, 256):
+        ratios = [pen_width(image) / width for image, width in (pen_drawing(seed, size) for seed in range(40))]
+        assert 0.9 < np.median(ratios) < 1.15, size
+    assert pen_width(np.zeros((32, 32), np.uint8)) is None
+
+
+def _line_picture(side: int, pen: int) -> np.ndarray:
+    image = Image.new("L", (side, side), 0)
+    draw = ImageDraw.Draw(image)
+    for k in range(1, 4):
+        draw.line([(side * k // 4, side // 8), (side * k // 4, side * 7 // 8)], fill=255, width=pen)
+    return np.asarray(image)
+
+
+def test_choice_draws_small_pictures_in_one_window_and_thin_pens_window_by_window_at_a_working_scale():
+    small = choose(_line_picture(28, 2))
+    assert (small.model, small.drawer, small.refine) == (SINGLE_MODEL, "single", 100) and small.pen_px == 2
+    large = choose(_line_picture(512, 2))
+    assert (large.model, large.drawer, large.refine) == (SLIDING_MODEL, "sliding", 0)
+    assert large.scale == pytest.approx(SLIDING_PEN / large.pen_px) and "thinner" in large.reason
+    thick = choose(_line_picture(1024, 16))  # a thick pen on a large page: drawn smaller, never 0.5 px thin
+    assert thick.drawer == "sliding" and thick.scale == pytest.approx(0.25)
+    assert scaled(_line_picture(1024, 16), thick.scale).shape == (256, 256)
+    assert choose(np.zeros((40, 40), np.uint8)).pen_px is None
+
+
+def test_strokes_that_draw_nothing_are_dropped_in_drawing_order():
+    renderer = load_renderer("bezier_alpha")
+    stroke = np.array([0.2, 0.2, 0.5, 0.5, 0.8, 0.3, 0.6, 1.0], np.float32)
+    thin, faint = stroke.copy(), stroke.copy()
+    thin[6], faint[7] = 0.05, 0.0   # a thin stroke that the wide one covers; opacity 0
+    other = np.array([0.1, 0.9, 0.5, 0.6, 0.9, 0.9, 0.3, 1.0], np.float32)
+    actions = np.stack([thin, faint, stroke, other])
+    kept = visible_strokes(coverages_of(renderer, actions, 64))
+    assert kept.tolist() == [False, False, True, True]
+    hidden = np.stack([stroke, stroke])  # two opaque copies: one stays (its soft edge alone may keep both)
+    assert visible_strokes(coverages_of(renderer, hidden, 64)).sum() >= 1
+    before = renderer.render(actions, 64)
+    after = renderer.render(actions[kept], 64)
+    assert np.mean(np.abs(before - after) > 0.1) < 2 / 64 ** 2
+    # a window running past the picture's edge: a stroke wholly outside it draws nothing there
+    corners = np.array([[0, 0], [32, 32]])
+    kept = visible_strokes(coverages_of(renderer, np.stack([stroke, other]), 64), corners, (64, 64))
+    assert kept.tolist() == [True, False]
+
+
+def test_vectorize_without_a_model_chooses_by_pen_and_says_why(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    Image.fromarray(255 - _line_picture(48, 3)).save(inputs / "small.png")
+    Image.fromarray(255 - _line_picture(320, 2)).save(inputs / "large.png")
+    assert main(["vectorize", str(inputs), "-o", str(tmp_path / "out"), "--refine", "5"]) == 0
+    small = json.loads((tmp_path / "out" / "small.json").read_text())
+    large = json.loads((tmp_path / "out" / "large.json").read_text())
+    assert small["model"] == SINGLE_MODEL and small["choice"]["drawer"] == "single" and small["refine_steps"] == 5
+    assert len(small["actions"]) + small["strokes_not_written"] == 20 and small["l2"] < 0.5 * small["blank_l2"]
+    assert large["model"] == SLIDING_MODEL and large["choice"]["scale"] == pytest.approx(2.0)
+    text = (tmp_path / "out" / "large.svg").read_text()
+    assert 'width="320" height="320"' in text and 'viewBox="0 0 640 640"' in text  # shown at the input's size
+    drawn = svg.rasterize(text, 320)[..., 3]
+    assert np.mean((drawn - _line_picture(320, 2) / 255) ** 2) < large["blank_l2"]
+    assert main(["vectorize", str(inputs), "-o", str(tmp_path / "x"), "--drawer", "sliding"]) == 2
+
+
+def test_peer_benchmark_counts_path_segments_and_undoes_translates():
+    bench = _bench_peers()
+    count, points = bench.path_segments('<path d="M0 0 L1 1 2 2 c1 1 2 2 3 3 Z" transform="translate(10,20)"/>'
+                                        '<path d="M5 5 h3 v4"/>')
+    assert count == 5 and points[0] == (10, 20) and points[3] == (15, 25) and points[-1] == (8, 9)
+    flipped = bench.potrace_points('<g transform="translate(0.000000,64.000000) scale(0.100000,-0.100000)">',
+                                   [(100, 100)])
+    assert flipped == [(pytest.approx(10), pytest.approx(54))]
+    ink = np.zeros((16, 16), np.uint8)
+    ink[7:10, 2:14] = 255  # a 3 px horizontal bar: its skeleton is row 8
+    assert bench.centreline_px(ink, [(5.5, 8.5), (9.5, 8.5)]) == 0
+    assert bench.centreline_px(ink, [(5.5, 10.5)]) == 2
+    white = bench.drawn_ink(b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>', 8, 8)
+    assert white.shape == (8, 8) and white.max() == 0
