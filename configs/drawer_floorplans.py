@@ -12,7 +12,7 @@ Run book (the shipped `floorplans` model; canvas run book in configs/canvas.py):
         --config.size=128 --config.steps=12000            # CPU 2 cores, ~7 steps/s
     canvasdraw export-canvas --workdir runs/canvas_rectangles_128 -o canvasdraw/weights/rectangles_128.msgpack --half
     canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans   # on a GPU:
-        scripts/device_floorplans.sh runs it and exports the model (2 CPU cores: ~0.3 updates/s)
+        STAGES=configs/drawer_floorplans.py@330 NAME=floorplans scripts/device_train.sh runs it and exports the model (2 CPU cores: ~0.3 updates/s)
     canvasdraw export-model --workdir runs/floorplans -o canvasdraw/weights/models/floorplans.msgpack --half
     python scripts/bench_floorplans.py --model floorplans   # metrics, baselines, contact sheet
 

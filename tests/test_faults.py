@@ -147,7 +147,7 @@ def test_a_killed_vectorize_leaves_only_complete_files(tmp_path):
         ImageDraw.Draw(image).line([tuple(p) for p in rng.integers(8, 56, (3, 2)).tolist()], fill=0, width=5)
         image.save(inputs / f"s{i:03d}.png")
     out = tmp_path / "out"
-    proc = start(["vectorize", str(inputs), "-o", str(out)], tmp_path / "vectorize.log")
+    proc = start(["vectorize", str(inputs), "-o", str(out), "--model", "mnist_4lstm"], tmp_path / "vectorize.log")
     assert wait_for(lambda: out.is_dir() and len(os.listdir(out)) > 40), (tmp_path / "vectorize.log").read_text()[-2000:]
     writers = descendants(proc.pid)  # 600 inputs: files are written by a pool of worker processes
     proc.send_signal(signal.SIGKILL)
@@ -163,6 +163,6 @@ def test_a_killed_vectorize_leaves_only_complete_files(tmp_path):
         else:
             Image.open(path).load()
     # Running again into the folder clears what the kill left half-written and completes the job.
-    assert start(["vectorize", str(inputs), "-o", str(out)], tmp_path / "vectorize.log").wait() == 0
+    assert start(["vectorize", str(inputs), "-o", str(out), "--model", "mnist_4lstm"], tmp_path / "vectorize.log").wait() == 0
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
     assert len(list(out.glob("*.json"))) == 600
