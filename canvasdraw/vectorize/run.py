@@ -78,8 +78,10 @@ class Options:
 
     def check(self, model: Model) -> None:
         """A UserError naming the first option that does not fit (or the model, if it cannot vectorize)."""
-        if self.batch_size < 1 or (self.refine or 0) < 0:
-            raise UserError(f"need --batch-size >= 1 and --refine >= 0, got {self.batch_size} and {self.refine}")
+        if self.batch_size < 1:
+            raise UserError(f"need --batch-size >= 1, got {self.batch_size}")
+        if (self.refine or 0) < 0:
+            raise UserError(f"need --refine >= 0, got {self.refine}")
         if self.drawer not in DRAWERS or self.order not in ORDERS:
             raise UserError(f"drawer must be one of {', '.join(DRAWERS)} and order one of {', '.join(ORDERS)}")
         if self.refine and self.drawer in ("sliding", "hierarchical"):
