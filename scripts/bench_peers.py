@@ -240,8 +240,8 @@ def main():
             for k, options in enumerate([None] + grid):
                 out = args.out / tool / name / str(k)
                 opts = (() if tool == "potrace" else {}) if options is None else options
-                tried.append({**score(paths, inks, out, runner(paths, out, opts), tool), "setting": str(opts) or "default",
-                              "out": out})
+                tried.append({**score(paths, inks, out, runner(paths, out, opts), tool),
+                              "setting": "default" if options is None else str(options), "out": out})
             rows[f"{tool} default"] = tried[0]
             rows[f"{tool} at our count"] = closest(tried[1:], rows["ours"]["primitives"])
         results[name] = {"images": len(inks), "blank_l2": blank, "tools": rows}
@@ -249,7 +249,7 @@ def main():
         print("| tool | L2 (SVG via cairosvg) | primitives / image | bytes / image | s / image | centreline px |")
         print("|---|---|---|---|---|---|")
         for tool, r in rows.items():
-            setting = f" ({r['setting']})" if "setting" in r and r["setting"] not in ("default", "()", "{}") else ""
+            setting = f" ({r['setting']})" if r.get("setting", "default") != "default" else ""
             line = r["centreline_px"]
             print(f"| {tool}{setting} | {r['l2']:.4f} | {r['primitives']:.0f} | {r['bytes']:.0f} | "
                   f"{r['s_per_image']:.4f} | {'—' if line is None else f'{line:.2f}'} |")

@@ -9,29 +9,20 @@ from pathlib import Path
 def _cmd_vectorize(args) -> int:
     from canvasdraw.errors import UserError
     from canvasdraw.store.models import load_model
+    from canvasdraw.vectorize.report import write_report
     from canvasdraw.vectorize.rooms import finds_rooms
     from canvasdraw.vectorize.run import Options, vectorize
 
     name = args.workdir or args.model
     model = load_model(name) if name else None  # None: chosen per picture by its pen width
-    if model is None:
-        rows, errors = vectorize(args.inputs, args.output, None, Options(args.refine, args.invert, args.batch_size,
-                                                                         args.drawer, args.overlap, args.order))
-        return _report_vectorized(args, rows, errors, "the drawings chosen by pen width", False)
-    coarse_name = args.coarse_model or model.facts.get("coarse")
+    coarse_name = args.coarse_model or (model.facts.get("coarse") if model else None)
     coarse = load_model(coarse_name) if args.drawer == "hierarchical" and coarse_name else None
     options = Options(args.refine, args.invert, args.batch_size, args.drawer, args.overlap, args.order, coarse)
-    plans = finds_rooms(model.facts)
+    plans = bool(model) and finds_rooms(model.facts)
     if plans and args.report:
         raise UserError(f"--report shows ink drawings; model {model.name} finds rooms (see each <stem>_overlay.png)")
     rows, errors = vectorize(args.inputs, args.output, model, options)
-    return _report_vectorized(args, rows, errors, model.name, plans)
-
-
-def _report_vectorized(args, rows: list[dict], errors: list[str], drawn_by: str, plans: bool) -> int:
-    """Prints vectorize's errors, warnings and summary; writes the gallery if asked; the exit code."""
-    from canvasdraw.vectorize.report import write_report
-
+    drawn_by = model.name if model else "the drawings chosen by pen width"
     for line in errors:
         print(f"canvasdraw vectorize: error: {line}", file=sys.stderr)
     for row in rows:

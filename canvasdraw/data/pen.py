@@ -1,9 +1,9 @@
 """Pen line art the project generates: uniform-width strokes with round caps and joins, drawn with
 Cairo (not with any of our renderers, so a drawer cannot learn a renderer's quirks from them).
 
-Each drawing has 1–4 shapes drawn with one pen (fewer for wide pens, so it stays line art): circles, ellipses, arcs, open polylines, closed
-polygons and smooth curves (cubic Bézier chains), all inside the box with a margin of the pen's
-half width. The pen is WIDTHS px wide at 64 px (uniform in that range per drawing; scaled with
+Each drawing has 1–4 shapes drawn with one pen (fewer for wide pens, so it stays line art):
+circles, ellipses, arcs, open polylines, closed polygons and smooth curves (cubic Bézier chains),
+all inside the box with a margin of the pen's half width. The pen is WIDTHS px wide at 64 px (uniform in that range per drawing; scaled with
 the size), so the width spans what the `bezier` renderer draws in one stroke at 64 px (0.6–9.6
 px) and beyond it (up to 12 px): pictures whose pen is wider are drawn by `vectorize` at a
 smaller working scale (canvasdraw.vectorize.choice).

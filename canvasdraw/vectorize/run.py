@@ -105,12 +105,12 @@ class _Run:
     large ones window by window, and writes each input's files while the next batch is drawn (by
     worker processes for large jobs: the file work is mostly Python)."""
 
-    def __init__(self, model: Model | None, options: Options, outdir: Path, threads: ThreadPoolExecutor, writers, bar):
-        self.model, self.options, self.outdir = model, options, outdir
+    def __init__(self, model: Model | None, choosable: dict[str, Model], options: Options, outdir: Path,
+                 threads: ThreadPoolExecutor, writers, bar):
+        self.model, self.choosable, self.options, self.outdir = model, choosable, options, outdir
         self.threads, self.writers, self.bar = threads, writers, bar
         self.size = model.drawer.spec.size if model else None
         self.native = model is None or options.native(model)
-        self.models = {}  # chosen models by name (model=None)
         self.futures, self.errors = [], []
 
     def read(self, path: Path, stem: str) -> Picture | str:
@@ -127,14 +127,8 @@ class _Run:
         return picture
 
     def model_of(self, picture: Picture) -> Model:
-        """The named model, or the one chosen for the picture (loaded once, checked against the options)."""
-        if self.model is not None:
-            return self.model
-        name = picture.choice["model"]
-        if name not in self.models:
-            self.models[name] = load_model(name)
-            self.options.check(self.models[name])
-        return self.models[name]
+        """The named model, or the one chosen for the picture."""
+        return self.model or self.choosable[picture.choice["model"]]
 
     def is_large(self, picture: Picture) -> bool:
         """Whether the picture is drawn window by window at its own (or its chosen) size."""
@@ -149,7 +143,7 @@ class _Run:
     def draw_batch(self, batch: list[Picture]) -> None:
         """Draws pictures at the model size in one batched call and queues their files."""
         o, model = self.options, self.model_of(batch[0])
-        refine = o.refine if o.refine is not None else batch[0].choice["refine"] if batch[0].choice else 0
+        refine = o.refine if o.refine is not None else (batch[0].choice["refine"] if batch[0].choice else 0)
         actions, rendered = draw_inks(model, np.stack([p.ink for p in batch]), refine, o.batch_size,
                                       self.threads.map)
         if finds_rooms(model.facts):
@@ -178,7 +172,8 @@ class _Run:
                                        progress=progress)
         if model.renderer.composite == "ink":  # strokes that draw nothing are not written
             strokes = written_strokes(model.renderer, strokes, ink.shape)
-            state = render_strokes(model.renderer, strokes, *ink.shape)
+            if not strokes.kept.all():
+                state = render_strokes(model.renderer, strokes, *ink.shape)
         svg_text = strokes_svg(model.renderer, strokes, *ink.shape, shown=(picture.height, picture.width))
         kind = "hierarchical" if o.drawer == "hierarchical" else "sliding"
         self._count(self.threads.submit(lambda *job: [write_window_outputs(*job)], self.outdir, model.renderer,
@@ -211,18 +206,16 @@ class _Run:
 def vectorize(inputs: list[str], outdir: str | Path, model: Model | None, options: Options | None = None,
               progress: bool = True) -> tuple[list[dict], list[str]]:
     """Vectorizes every input into `outdir` (created, with its parents, when the first output is
-    written) with `model`, or without one as each picture's pen asks (module docstring). Returns one row per written input {stem, input, l2, blank_l2, explained, warning,
-    strokes, files, ink (the model's view, (S, S) or (H, W) uint8)} and the error lines of the
+    written) with `model`, or without one as each picture's pen asks (module docstring). Returns
+    one row per written input {stem, input, l2, blank_l2, explained, warning, strokes, files, ink (the model's view, (S, S) or (H, W) uint8)} and the error lines of the
     inputs that failed. From PROCESS_MIN inputs on, files are written by spawned worker processes:
     a script calling this needs the `if __name__ == "__main__":` guard."""
     options = options or Options()
-    if model is not None:
-        options.check(model)
-    elif options.drawer != "auto":
+    if model is None and options.drawer != "auto":
         raise UserError("--drawer needs a model: name one with --model (see canvasdraw models)")
-    else:
-        options.check(load_model(SLIDING_MODEL))  # the options of both drawings a picture may get
-        options.check(load_model(SINGLE_MODEL))
+    choosable = {} if model else {name: load_model(name) for name in (SINGLE_MODEL, SLIDING_MODEL)}
+    for each in [model] if model else choosable.values():  # the options fit every drawing a picture may get
+        options.check(each)
     outdir = Path(outdir)
     check_creatable(outdir, f"{outdir} is a file: -o names the output folder")
     for folder in (outdir, outdir / "gallery"):
@@ -236,7 +229,7 @@ def vectorize(inputs: list[str], outdir: str | Path, model: Model | None, option
         with tqdm(total=len(files), desc=f"vectorize ({model.name if model else 'by pen width'})", unit="image",
                   disable=not progress) as bar, \
                 writers:
-            run = _Run(model, options, outdir, threads, writers, bar)
+            run = _Run(model, choosable, options, outdir, threads, writers, bar)
             pictures = run.run(files)
             rows = [row for future in run.futures for row in future.result()]
             threads.shutdown(wait=True)  # large pictures' writes (and their bar updates) are on these threads
