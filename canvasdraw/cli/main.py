@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from canvasdraw.cli import render, train, use
+from canvasdraw.cli import knit, render, train, use
 from canvasdraw.errors import NonFiniteLossError, UserError
 
 
@@ -16,7 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="canvasdraw", description="Turn pixel images into sequences of drawing actions.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (use, render, train):
+    for module in (use, render, train, knit):
         module.add_commands(commands)
     return parser
 

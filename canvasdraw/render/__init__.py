@@ -2,7 +2,8 @@
 
 A renderer subclasses `Renderer`, declares its `ActionParam`s and compositing rule, draws one
 action as a layer (Cairo through `CoverageRaster`) and writes it as one SVG element (`svg`
-helpers); colour renderers mix in `ColorRenderer`. It is registered through the entry-point
+helpers); colour renderers mix in `ColorRenderer`, renderers of discrete programs (a grid of instructions)
+`ProgramRenderer`. It is registered through the entry-point
 group `canvasdraw.renderers` and found with `load_renderer`. Test it with
 `canvasdraw.render.testing.check_renderer`. README "Write your own renderer" has an example.
 """
@@ -10,8 +11,10 @@ group `canvasdraw.renderers` and found with `load_renderer`. Test it with
 from canvasdraw.render import svg
 from canvasdraw.render.color import LAB_SPEC, ColorRenderer, lab_to_hex, lab_to_rgb
 from canvasdraw.render.contract import ActionParam, Renderer, composite
+from canvasdraw.render.programs import ProgramError, ProgramRenderer, format_program, parse_program, program_spec
 from canvasdraw.render.raster import CoverageRaster
 from canvasdraw.render.registry import load_renderer
 
-__all__ = ["ActionParam", "CoverageRaster", "ColorRenderer", "LAB_SPEC", "Renderer", "composite", "lab_to_hex",
-           "lab_to_rgb", "load_renderer", "svg"]
+__all__ = ["ActionParam", "CoverageRaster", "ColorRenderer", "LAB_SPEC", "ProgramError", "ProgramRenderer", "Renderer",
+           "composite", "format_program", "lab_to_hex", "lab_to_rgb", "load_renderer", "parse_program", "program_spec",
+           "svg"]

@@ -23,12 +23,14 @@ def num(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def document(size: int, elements: list[str], width: float | None = None) -> str:
-    """An SVG document of the elements; `width` (default `size`) sets the display size."""
-    shown = num(width if width is not None else size)
+def document(size: int, elements: list[str], width: float | None = None, height: int | None = None) -> str:
+    """An SVG document of the elements over the view "0 0 size height" (height default `size`);
+    `width` (default `size`) sets the display width, the display height keeps the aspect."""
+    height = size if height is None else height
+    shown = width if width is not None else size
     body = "".join(f"  {e}\n" for e in elements)
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{shown}" height="{shown}" '
-            f'viewBox="0 0 {size} {size}">\n{body}</svg>\n')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{num(shown)}" height="{num(shown * height / size)}" '
+            f'viewBox="0 0 {size} {height}">\n{body}</svg>\n')
 
 
 def inner(svg_text: str) -> str:
