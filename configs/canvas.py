@@ -44,7 +44,8 @@ def canvas_config(renderer: str, variant: str = ""):
     c.log_every = 50
     c.checkpoint_every = 500
     c.eval_every = 1000
-    c.eval_episodes = 256         # held-out episodes of 10 actions
+    c.eval_episodes = 256         # held-out episodes of eval_steps actions
+    c.eval_steps = 10
     c.init_from = None            # a canvas (run folder, weights file or shipped name) of the same
                                   # architecture and action width whose weights start the run
     # Architecture (canvasdraw.nets.canvas.CanvasSpec): the per-patch action form; for the paper's

@@ -23,7 +23,7 @@ import numpy as np
 from scipy import ndimage
 
 TEST_SEED = 1_000_000
-KINDS = ("structured", "random")
+KINDS = ("structured", "random", "mixed")  # mixed: every 4th program random
 CROSS_PARTNER = {"XR+": "XL-", "XR-": "XL+"}  # the right-moving side sits left of its partner
 CROSSES = ("XR+", "XR-", "XL+", "XL-")
 MOVES = ("FR1", "FR2", "FL1", "FL2", "BR1", "BR2", "BL1", "BL2")
@@ -171,13 +171,13 @@ def program_set(renderer, count: int, split: str, kind: str = "structured", size
     raster, perturbed by `augment` when `augmented`."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    make = structured_program if kind == "structured" else random_program
     index = {name: i for i, name in enumerate(renderer.instructions)}
     first = 0 if split == "train" else TEST_SEED
     images = np.empty((count, size, size), np.uint8)
     programs = np.empty((count, renderer.rows, renderer.cols), np.int64)
     for i in range(count):
         rng = np.random.default_rng(first + i)
+        make = random_program if kind == "random" or (kind == "mixed" and i % 4 == 0) else structured_program
         programs[i] = np.vectorize(index.get)(make(rng, renderer.rows, renderer.cols))
         ink = renderer.layer(renderer.action_of(programs[i]), size)[..., 0]
         if augmented:

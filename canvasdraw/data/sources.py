@@ -27,6 +27,10 @@ Sources (`load_images(source, size, split)`):
   hint = the plan drawing (1 = ink), target = each room's floor in its type's colour (sRGB, black
   between rooms). N training plans (seeds 0..N-1), max(N/10, 16) held-out plans (seeds from
   `floorplans.TEST_SEED`); STYLE is a name in `floorplans.drawing.STYLES` (default `train`).
+* `knitting:N[:KIND]`, `knitting_chart:N[:KIND]` — knitting programs (canvasdraw.data.knitting)
+  drawn as fabric or as a chart by that renderer at S×S (160 px: 8 px a stitch); the programs are
+  never given. KIND: `mixed` (default: every 4th program random, the rest pattern-like),
+  `structured` or `random`; N training programs (seeds 0..N-1), max(N/10, 16) held out.
 * `arrays:DIR` — ready-made pairs in DIR/train.npz and DIR/test.npz: uint8 arrays `hints`
   (M, S, S[, Ct]), optionally `targets` and `starts` (M, S, S[, C]), 255 = ink, already at the
   model size (e.g. windows that start from the sliding drawer's own drawing:
@@ -52,6 +56,7 @@ from canvasdraw.data.floorplans import PALETTE_LAB, ROOM_TYPES, plan_set
 from canvasdraw.data.floorplans.drawing import STYLES
 from canvasdraw.data.ink import IMAGE_SUFFIXES, split_items, to_ink
 from canvasdraw.data.kanjivg import kanji_svgs
+from canvasdraw.data.knitting import KINDS, program_set
 from canvasdraw.data.pages import cut_windows, read_pages
 from canvasdraw.data.pen import pen_set
 from canvasdraw.errors import UserError
@@ -166,6 +171,15 @@ def _pen(size: int, split: str, count: str) -> np.ndarray:
     return pen_set(int(count) if split == "train" else max(int(count) // 10, 16), split, size)[0]
 
 
+def _knitting(renderer: str, size: int, split: str, where: str) -> np.ndarray:
+    count, _, kind = where.partition(":")
+    if not count.isdigit() or int(count) < 1 or (kind and kind not in KINDS):
+        raise UserError(f"{renderer}:N[:KIND] needs a positive number of programs and a kind in {', '.join(KINDS)}, "
+                        f"got {where!r}")
+    count = int(count) if split == "train" else max(int(count) // 10, 16)
+    return program_set(load_renderer(renderer), count, split, kind or "mixed", size)[0]
+
+
 def _floorplans(size: int, split: str, where: str, source: str) -> ImageSet:
     count, _, style = where.partition(":")
     if not count.isdigit() or int(count) < 1 or (style and style not in STYLES):
@@ -202,7 +216,7 @@ def task_facts(source: str) -> dict:
 
 def load_images(source: str, size: int, split: str = "train") -> ImageSet:
     """An ImageSet from `mnist:DIR`, `folder:DIR`, `strokes:N`, `pen:N`, `kanjivg`, `windows:DIR`,
-    `arrays:DIR` or `floorplans:N[:STYLE]` (module docstring); split is `train` or `test`."""
+    `arrays:DIR`, `floorplans:N[:STYLE]` or `knitting[_chart]:N[:KIND]` (module docstring); split is `train` or `test`."""
     if split not in ("train", "test"):
         raise UserError(f"split must be train or test, got {split!r}")
     kind, _, where = source.partition(":")
@@ -221,11 +235,13 @@ def load_images(source: str, size: int, split: str = "train") -> ImageSet:
         pages = read_pages(Path(folder), split, int(shrink) if shrink.isdigit() else 1)
         hints, starts = cut_windows(pages, size, seed=0 if split == "train" else 1)
         return ImageSet(f"{source} ({split})", hints[..., None], starts=starts[..., None])
+    elif kind in ("knitting", "knitting_chart"):
+        hints = _knitting(kind, size, split, where)
     elif kind == "arrays":
         return _arrays(Path(where), size, split, source)
     elif kind == "floorplans":
         return _floorplans(size, split, where, source)
     else:
         raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR, strokes:N, pen:N, kanjivg[:N], "
-                        "windows:DIR, arrays:DIR or floorplans:N[:STYLE]")
+                        "windows:DIR, arrays:DIR, floorplans:N[:STYLE] or knitting[_chart]:N[:KIND]")
     return ImageSet(f"{source} ({split})", hints[..., None])

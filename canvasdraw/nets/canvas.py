@@ -11,6 +11,10 @@ renderers) that `next_state` turns into x_n+1 through the renderer's composite r
 * `state` (`ConvCanvas`) — the paper's form: the state is encoded by strided convolutions and
   joined to an action map at a coarse resolution, then residual blocks and pixel-shuffle
   upsampling. Needed for `replace` renderers.
+* `grid` (`GridCanvas`) — for program renderers (`canvasdraw.render.programs`), whose action is
+  a soft one-hot instruction per cell of a rows×cols grid: residual 3×3 convolutions over the
+  grid (a cell's look depends on its neighbours: moved and crossed stitches lean into them),
+  then each cell's pixels from its features (Neural Inverse Knitting's prog2img).
 
 Both use leaky ReLU 0.2, residual layers and no batch norm (paper appendix).
 Shapes: states (B, S, S, C) in [0, 1], actions (B, D) in [0, 1], S a power of two in 16..128.
@@ -44,6 +48,8 @@ class CanvasSpec:
     depth: int = 2                  # action form: residual MLP layers after the input layer
     coarse: int = 8                 # state form: side of the map the decoder starts from
     widths: tuple[int, ...] = (64, 32, 16, 8)  # state form: channels at coarse, 2x, 4x, ...
+    grid: tuple[int, ...] = ()      # grid form: (rows, cols) of the program; hidden = channels,
+                                    # depth = residual blocks
 
     @classmethod
     def from_dict(cls, fields: dict) -> "CanvasSpec":
@@ -59,6 +65,13 @@ class CanvasSpec:
         return self.channels if self.composite != "over" else self.channels + 1
 
     def check(self):
+        if self.form == "grid":
+            if len(self.grid) != 2 or self.size % self.grid[0] or self.grid[0] != self.grid[1] \
+                    or self.action_dim % (self.grid[0] * self.grid[1]):
+                raise ValueError(f"the grid form needs a square grid (rows, cols) whose rows divide size "
+                                 f"{self.size} and whose cells divide the {self.action_dim} action values, "
+                                 f"got {self.grid}")
+            return
         if self.size not in (16, 32, 64, 128):
             raise ValueError(f"canvas size must be 16, 32, 64 or 128, got {self.size}")
         if self.form == "action":
@@ -72,11 +85,14 @@ class CanvasSpec:
                 raise ValueError(f"size {self.size} needs coarse·2^k with len(widths) = k + 1 "
                                  f"(coarse {self.coarse}, widths {self.widths})")
         else:
-            raise ValueError(f"canvas form must be 'action' or 'state', got {self.form!r}")
+            raise ValueError(f"canvas form must be 'action', 'state' or 'grid', got {self.form!r}")
 
 
 def spec_for(renderer, size: int, **arch) -> CanvasSpec:
-    """A CanvasSpec for a renderer instance at `size`; `arch` overrides the architecture."""
+    """A CanvasSpec for a renderer instance at `size`; `arch` overrides the architecture (the grid
+    form reads its grid off a program renderer)."""
+    if arch.get("form") == "grid":
+        arch["grid"] = (renderer.rows, renderer.cols)
     spec = CanvasSpec(renderer.name, renderer.version, tuple(p.name for p in renderer.action_spec),
                       renderer.channels, renderer.composite, size, **arch)
     spec.check()
@@ -86,7 +102,7 @@ def spec_for(renderer, size: int, **arch) -> CanvasSpec:
 def make_canvas(spec: CanvasSpec, rngs: nnx.Rngs) -> nnx.Module:
     """The canvas module of `spec.form`; called as model(states, actions) -> logits."""
     spec.check()
-    return (PatchCanvas if spec.form == "action" else ConvCanvas)(spec, rngs=rngs)
+    return {"action": PatchCanvas, "state": ConvCanvas, "grid": GridCanvas}[spec.form](spec, rngs=rngs)
 
 
 def next_state(spec: CanvasSpec, states, logits):
@@ -176,3 +192,24 @@ class ConvCanvas(nnx.Module):
         for up, block in zip(self.ups, self.blocks):
             x = block(pixel_shuffle(up(leaky_relu(x))))
         return self.head(leaky_relu(x))
+
+
+class GridCanvas(nnx.Module):
+    """Grid form: (states, programs (B, rows·cols·K) soft one-hot) -> layer logits (B, S, S, C');
+    states are unused."""
+
+    def __init__(self, spec: CanvasSpec, *, rngs: nnx.Rngs):
+        self.spec = spec
+        rows, cols = spec.grid
+        self.choices, self.cell = spec.action_dim // (rows * cols), spec.size // rows
+        self.embed = nnx.Linear(self.choices, spec.hidden, rngs=rngs)
+        self.blocks = nnx.List([ResBlock(spec.hidden, rngs=rngs) for _ in range(spec.depth)])
+        self.pixels = nnx.Linear(spec.hidden, 2 * spec.hidden, rngs=rngs)
+        self.head = nnx.Linear(2 * spec.hidden, self.cell**2 * spec.out_channels, rngs=rngs)
+
+    def __call__(self, states, actions):
+        rows, cols = self.spec.grid
+        x = self.embed(actions.reshape(actions.shape[0], rows, cols, self.choices) * 2 - 1)
+        for block in self.blocks:
+            x = block(x)
+        return pixel_shuffle(self.head(leaky_relu(self.pixels(leaky_relu(x)))), self.cell)

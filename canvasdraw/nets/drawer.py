@@ -7,6 +7,12 @@ convolutions and a dense layer, passes the code through an LSTM (`lstm`) or a de
 and emits an action (B, D) from a dense head whose bias starts at 0.5 (actions start in the
 centre). Actions are not squashed: `losses.action_penalty` keeps them in [0, 1] during training
 and they are clipped before the real renderer draws them. ReLU, no batch norm (paper appendix).
+
+Variant `grid` (`GridDrawer`), for program renderers (a soft one-hot instruction per cell of a
+rows×cols grid; paper §5 names discrete actions as open): one step writes the whole program. Each
+cell's pixels become one feature vector, residual 3×3 convolutions over the grid read the
+neighbours, and a softmax over the instructions (with a temperature; optionally straight through
+to the one-hot the renderer draws) gives the cell's action, so the frozen canvas passes gradients.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import dataclasses
 import jax
 import jax.numpy as jnp
 from flax import nnx
+
+from canvasdraw.nets.canvas import ResBlock
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,7 +35,7 @@ class DrawerSpec:
     state_channels: int             # C (the canvas's)
     action_dim: int                 # D (the canvas's)
     steps: int                      # N actions per image
-    variant: str = "lstm"           # "lstm" or "plain"
+    variant: str = "lstm"           # "lstm", "plain" or "grid"
     patch: int = 4                  # the first layer embeds patch×patch pixel blocks (a strided conv)
     widths: tuple[int, ...] = (32, 64)  # channels after the patch embedding, then after each
                                         # 3×3 stride-2 convolution
@@ -38,6 +46,10 @@ class DrawerSpec:
                                                  # the drawer chooses one instead of emitting a
                                                  # colour (straight through a softmax over K)
     palette_at: int = 0             # index of the first colour component in the action
+    grid: tuple[int, ...] = ()      # grid variant: (rows, cols) of the program (hidden = channels)
+    depth: int = 4                  # grid variant: residual blocks over the grid
+    temperature: float = 1.0        # grid variant: softmax temperature of the instruction choice
+    straight_through: bool = False  # grid variant: draw the one-hot, pass the softmax's gradient
 
     @classmethod
     def from_dict(cls, fields: dict) -> "DrawerSpec":
@@ -47,8 +59,15 @@ class DrawerSpec:
         return cls(**{k: frozen(v) for k, v in fields.items()})
 
     def check(self):
+        if self.variant == "grid":
+            if len(self.grid) != 2 or self.size % self.grid[0] or self.grid[0] != self.grid[1] or self.steps != 1 \
+                    or self.action_dim % (self.grid[0] * self.grid[1]):
+                raise ValueError(f"the grid drawer needs one step and a square grid whose rows divide size {self.size} "
+                                 f"and whose cells divide the {self.action_dim} action values, got steps {self.steps}, "
+                                 f"grid {self.grid}")
+            return
         if self.variant not in ("lstm", "plain"):
-            raise ValueError(f"drawer variant must be lstm or plain, got {self.variant!r}")
+            raise ValueError(f"drawer variant must be lstm, plain or grid, got {self.variant!r}")
         if self.palette and self.palette_at + len(self.palette[0]) > self.action_dim:
             raise ValueError(f"palette colours of {len(self.palette[0])} components at {self.palette_at} do not "
                              f"fit an action of {self.action_dim}")
@@ -128,6 +147,42 @@ class Drawer(nnx.Module):
         for index, value in self.spec.fixed:
             actions = actions.at[:, index].set(value)
         return carry, actions
+
+
+class GridDrawer(nnx.Module):
+    """The grid variant: (carry (), hints (B,S,S,Ct), states (B,S,S,C)) -> ((), programs (B, D)),
+    D = rows·cols·K, each cell a distribution over the K instructions."""
+
+    def __init__(self, spec: DrawerSpec, *, rngs: nnx.Rngs):
+        spec.check()
+        self.spec = spec
+        rows, cols = spec.grid
+        self.cell, self.choices = spec.size // rows, spec.action_dim // (rows * cols)
+        inputs = spec.hint_channels + spec.state_channels + 2
+        self.embed = nnx.Linear(self.cell**2 * inputs, spec.hidden, rngs=rngs)
+        self.blocks = nnx.List([ResBlock(spec.hidden, rngs=rngs) for _ in range(spec.depth)])
+        self.head = nnx.Linear(spec.hidden, self.choices, rngs=rngs)
+
+    def initial_carry(self, batch: int):
+        return ()
+
+    def __call__(self, carry, hints, states):
+        b, s = hints.shape[0], self.spec.size
+        coords = jnp.broadcast_to(coordinates(s), (b, s, s, 2))
+        x = jnp.concatenate([hints * 2 - 1, states * 2 - 1, coords], axis=-1)
+        x = jax.nn.relu(self.embed(space_to_depth(x, self.cell)))
+        for block in self.blocks:
+            x = block(x)
+        soft = jax.nn.softmax(self.head(x) / self.spec.temperature)
+        if self.spec.straight_through:
+            hard = jax.nn.one_hot(jnp.argmax(soft, axis=-1), self.choices, dtype=soft.dtype)
+            soft = soft + jax.lax.stop_gradient(hard - soft)
+        return carry, soft.reshape(b, -1)
+
+
+def make_drawer(spec: DrawerSpec, rngs: nnx.Rngs) -> nnx.Module:
+    """The drawer module of `spec.variant`: GridDrawer for `grid`, else Drawer."""
+    return (GridDrawer if spec.variant == "grid" else Drawer)(spec, rngs=rngs)
 
 
 def unroll(drawer: Drawer, canvas, hints, start):

@@ -21,7 +21,7 @@ from flax import nnx, serialization
 from canvasdraw.data.sources import task_facts
 from canvasdraw.errors import UserError
 from canvasdraw.files import write_atomic
-from canvasdraw.nets.drawer import Drawer, DrawerSpec
+from canvasdraw.nets.drawer import Drawer, DrawerSpec, make_drawer
 from canvasdraw.nets.frozen import FrozenCanvas, freeze
 from canvasdraw.render.contract import Renderer
 from canvasdraw.render.registry import load_renderer
@@ -51,7 +51,7 @@ def restore_drawer(workdir) -> tuple[Drawer, FrozenCanvas, Renderer]:
     canvas the run was trained through (kept in the folder)."""
     run = RunFolder.existing(workdir, "drawer")
     canvas = load_canvas(run.path / CANVAS_FILE)
-    drawer = Drawer(DrawerSpec.from_dict(run.facts["drawer"]), rngs=nnx.Rngs(0))
+    drawer = make_drawer(DrawerSpec.from_dict(run.facts["drawer"]), nnx.Rngs(0))
     run.load_latest(drawer)
     return drawer, canvas, load_renderer(canvas.spec.renderer)
 
@@ -112,7 +112,7 @@ def _from_file(data: bytes, where: str) -> Model:
             raise ValueError(f"format {raw.get('format')!r}")
         facts = json.loads(raw["facts"])
         spec = DrawerSpec.from_dict(json.loads(raw["drawer"]["spec"]))
-        drawer = module_from_params(lambda: Drawer(spec, rngs=nnx.Rngs(0)), raw["drawer"]["params"])
+        drawer = module_from_params(lambda: make_drawer(spec, nnx.Rngs(0)), raw["drawer"]["params"])
     except Exception as error:  # any decoding problem means the file is not a model
         raise UserError(f"{where} is not a canvasdraw model file ({type(error).__name__}: {error})") from None
     canvas = freeze(canvas_from_entry(raw["canvas"], where))

@@ -104,10 +104,10 @@ def _train(config, run: RunFolder, renderer, model) -> dict:
 
     def evaluate_now(step):
         canvas = freeze(model)
-        run.log(step, {f"eval/{k}": v for k, v in canvas_fidelity(canvas, renderer, config.eval_episodes).items()})
+        run.log(step, {f"eval/{k}": v for k, v in canvas_fidelity(canvas, renderer, config.eval_episodes, config.eval_steps).items()})
         run.image(step, "real_canvas_diff", canvas_sheet(canvas, renderer))
 
     fit(run, model, optimizer, stream, train_on, evaluate_now, config, step, f"canvas {spec.renderer}")
-    result = canvas_fidelity(freeze(model), renderer, config.eval_episodes)
+    result = canvas_fidelity(freeze(model), renderer, config.eval_episodes, config.eval_steps)
     run.close()
     return result

@@ -22,7 +22,7 @@ from flax import nnx
 from canvasdraw.data.sources import ImageSet, load_images, shifted
 from canvasdraw.errors import UserError
 from canvasdraw.metrics.drawer import drawer_l2, drawer_sheet
-from canvasdraw.nets.drawer import Drawer, DrawerSpec, unroll
+from canvasdraw.nets.drawer import Drawer, DrawerSpec, make_drawer, unroll
 from canvasdraw.nets.frozen import FrozenCanvas, RealForwardCanvas
 from canvasdraw.nets.losses import action_penalty, pyramid_l2
 from canvasdraw.render.registry import load_renderer
@@ -117,7 +117,7 @@ def train_and_evaluate(config, workdir, allow_changes: bool = False) -> dict:
     renderer, canvas, spec, facts = drawer_setup(config)
     train, test = load_images(config.data, spec.size, "train"), load_images(config.data, spec.size, "test")
     check_targets(train, canvas)
-    drawer = Drawer(spec, rngs=nnx.Rngs(config.seed))
+    drawer = make_drawer(spec, nnx.Rngs(config.seed))
     if config.init_from and not has_checkpoint(workdir):  # a resumed run goes on from its own checkpoint
         start_from(drawer, load_model(config.init_from), canvas)
     run = RunFolder(workdir, facts, config=config.to_dict(), allow_changes=allow_changes)
