@@ -10,13 +10,15 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
 MIN_INK = 0.02  # a window with fewer inked (> half ink) pixels than this fraction counts as empty
 
 
-def ink_of(image: Image.Image, invert: bool | None = None) -> np.ndarray:
+def ink_of(image: Image.Image, invert: bool | None = None, texture: bool = False) -> np.ndarray:
     """Any Pillow image -> (H, W) uint8 with 255 = ink, at its own size.
 
     Rules: 16-bit and palette images are converted to 8-bit grey; an alpha channel is composited
     on white; ink polarity is detected from the border (a bright border means dark ink on light
     paper, which is inverted) unless `invert` forces it; the paper's level (the border's median,
-    e.g. off-white or grey paper) becomes 0 ink and the rest is stretched to 0..255.
+    e.g. off-white or grey paper) becomes 0 ink and the rest is stretched to 0..255. A `texture`
+    (a picture that is all subject, e.g. knitted fabric, whose border is no paper) is read as dark
+    ink on white unless `invert` says otherwise, with no paper level.
     """
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         image = Image.fromarray((np.asarray(image, np.float64) / 257).clip(0, 255).astype(np.uint8))
@@ -25,8 +27,10 @@ def ink_of(image: Image.Image, invert: bool | None = None) -> np.ndarray:
     grey = np.asarray(Image.alpha_composite(paper, image).convert("L"))
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     if invert is None:
-        invert = np.median(border) > 127
+        invert = texture or np.median(border) > 127
     ink = 255 - grey if invert else grey
+    if texture:
+        return ink
     paper = np.median(255 - border if invert else border)  # tinted paper: its level becomes 0 ink
     if 0 < paper < 128:
         ink = np.clip((ink.astype(np.float32) - paper) * (255 / (255 - paper)), 0, 255).round().astype(np.uint8)

@@ -48,8 +48,9 @@ class RendererInfo:
     provider: str  # distribution "name version" that registered it
 
     def line(self) -> str:
-        return (f"{self.name:<14} v{self.version:<3} {self.composite:<8} "
-                f"{','.join(self.params):<40} {self.provider}")
+        params = ",".join(self.params) if len(self.params) <= 12 else \
+            f"{','.join(self.params[:2])},... ({len(self.params)} values)"
+        return f"{self.name:<14} v{self.version:<3} {self.composite:<8} {params:<40} {self.provider}"
 
 
 def describe_installed() -> list[RendererInfo]:

@@ -48,9 +48,10 @@ def collect(inputs: list[str]) -> tuple[list[Path], list[str]]:
     return files, errors
 
 
-def read_picture(path: Path, size: int, invert: bool | None, stem: str, native: bool = False) -> Picture:
-    """The preprocessed input (module docstring), at the model size S or, `native`, at its own;
-    UserError with a one-line reason otherwise."""
+def read_picture(path: Path, size: int, invert: bool | None, stem: str, native: bool = False,
+                 texture: bool = False) -> Picture:
+    """The preprocessed input (module docstring), at the model size S or, `native`, at its own
+    (`texture`: see `ink_of`); UserError with a one-line reason otherwise."""
     if path.stat().st_size == 0:
         raise UserError(f"{path}: empty file")
     try:
@@ -63,7 +64,7 @@ def read_picture(path: Path, size: int, invert: bool | None, stem: str, native: 
                 if width * height > MAX_PIXELS:
                     raise UserError(f"{path}: {width}×{height} px is too large (at most {MAX_PIXELS // 10**6} "
                                     "megapixels)")
-                ink = ink_of(image, invert)
+                ink = ink_of(image, invert, texture)
                 ink = ink if native else square_ink(ink, size)
     except Image.DecompressionBombError:
         raise UserError(f"{path}: too large (at most {MAX_PIXELS // 10**6} megapixels)") from None

@@ -18,6 +18,7 @@ from canvasdraw.render.contract import Renderer
 from canvasdraw.vectorize import advice
 from canvasdraw.vectorize.economy import coverages_of, visible_strokes
 from canvasdraw.vectorize.inputs import Picture
+from canvasdraw.vectorize.programs import program_outputs, writes_program
 
 OVERLAY_SCALE = 2
 PNG_LEVEL = 1  # fast zlib: writing PNGs is a large share of vectorize's time
@@ -54,10 +55,15 @@ def write_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Pictur
     square = renderer.to_svg(actions, max(picture.width, picture.height))
     # Scored as drawn by Cairo in the model's view: the file's elements on the padded square.
     drawn = svg.drawn(renderer, square, size)
-    record = {"refine_steps": refine, "strokes_not_written": drawn_by_drawer - len(actions),
-              "actions": [[round(float(v), 5) for v in a] for a in actions]}
+    record = {"refine_steps": refine, "strokes_not_written": drawn_by_drawer - len(actions)}
+    files = {}
+    if writes_program(renderer):
+        fields, files = program_outputs(renderer, actions, picture.stem)
+        record.update(fields)
+    else:
+        record["actions"] = [[round(float(v), 5) for v in a] for a in actions]
     return _write(outdir, renderer, model, picture, placed_svg(square, picture), rendered, drawn, record,
-                  len(actions), OVERLAY_SCALE, False)
+                  len(actions), OVERLAY_SCALE, False, files)
 
 
 def write_window_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Picture, strokes,
@@ -72,12 +78,12 @@ def write_window_outputs(outdir: Path, renderer: Renderer, model: dict, picture:
     height, width = picture.ink.shape  # the picture's own size, or its chosen working size
     drawn = svg.drawn(renderer, svg_text, width, height)  # the file itself, drawn by Cairo
     return _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record,
-                  strokes.written(), 1, True)
+                  strokes.written(), 1, True, {})
 
 
 def _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record, strokes, overlay_scale,
-           windowed) -> dict:
-    """Makes all four files' contents, then writes each atomically (OUTDIR and its parents are
+           windowed, extra_files: dict) -> dict:
+    """Makes all four files' contents (and `extra_files`: {name: text}), then writes each atomically (OUTDIR and its parents are
     created with the first): a failure leaves none. `drawn` is the SVG as Cairo draws it (ink in
     the target's pixels): "l2" is its error, "raster_l2" our raster's. `model` holds the facts
     name, size, slides and data, `windowed` says how the picture was drawn (`advice.warning`)."""
@@ -90,15 +96,16 @@ def _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record, 
     record = {"input": str(picture.path), "model": model["name"], "renderer": renderer.name,
               "renderer_version": renderer.version, "size": rendered.shape[0],
               "input_size": [picture.width, picture.height], **scores,
-              "raster_l2": float(np.mean((rendered[..., 0] - target) ** 2)),
-              "action_names": [p.name for p in renderer.action_spec], **record}
+              "raster_l2": float(np.mean((rendered[..., 0] - target) ** 2)), **record}
+    if "actions" in record or "windows" in record:  # a program renderer writes its program instead
+        record["action_names"] = [p.name for p in renderer.action_spec]
     if picture.choice:
         record["choice"] = picture.choice
     contents = {
         f"{picture.stem}.svg": svg_text,
         f"{picture.stem}.png": pictures.png_bytes(renderer.to_rgb(rendered), PNG_LEVEL),
         f"{picture.stem}_overlay.png": pictures.overlay_png(target, rendered[..., 0], overlay_scale, PNG_LEVEL),
-        f"{picture.stem}.json": json.dumps(record, indent=1) + "\n"}
+        f"{picture.stem}.json": json.dumps(record, indent=1) + "\n", **extra_files}
     for name, content in contents.items():
         write_atomic(outdir / name, content)
     return {"stem": picture.stem, "input": str(picture.path), **scores, "strokes": strokes, "files": list(contents)}

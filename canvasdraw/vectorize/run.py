@@ -8,7 +8,9 @@ For an input `<stem>.<ext>` (a file, or every image under a folder, sorted) OUTD
   <stem>.json         the actions in action order with their parameter names, the model, the L2 of
                       the re-render vs the preprocessed input, refine steps
 A floor-plan model (facts "task": "floorplans") writes labelled rooms instead
-(canvasdraw.vectorize.rooms).
+(canvasdraw.vectorize.rooms); a model of a program renderer (knitting) reads the picture as a
+texture (dark ink, no paper level: `data.ink.ink_of`) and writes the program as `<stem>.txt` and,
+for knitting, `<stem>.k` (Knitout) (canvasdraw.vectorize.programs).
 Preprocessing is `data.ink.to_ink`: alpha composited on white, 16-bit to 8-bit, ink polarity from
 the border unless `invert` forces it, padded with the background to a centred square, bilinear to
 S×S. The SVG's viewBox places that square so the input's own pixels span 0..W × 0..H.
@@ -47,6 +49,7 @@ from canvasdraw.vectorize.choice import SINGLE_MODEL, SINGLE_SIZE, SLIDING_MODEL
 from canvasdraw.vectorize.economy import written_strokes
 from canvasdraw.vectorize.inputs import Picture, collect, read_picture, unique_stems
 from canvasdraw.vectorize.outputs import write_many, write_window_outputs
+from canvasdraw.vectorize.programs import writes_program
 from canvasdraw.vectorize.rooms import finds_rooms, write_room_many
 from canvasdraw.vectorize.single import draw_inks
 from canvasdraw.vectorize.sliding import ORDERS, hierarchical, slide
@@ -116,7 +119,8 @@ class _Run:
     def read(self, path: Path, stem: str) -> Picture | str:
         """The preprocessed picture, or its one-line error; without a model, at its chosen scale."""
         try:
-            picture = read_picture(path, self.size, self.options.invert, stem, self.native)
+            picture = read_picture(path, self.size, self.options.invert, stem, self.native,
+                                   texture=self.model is not None and writes_program(self.model.renderer))
         except UserError as err:
             return str(err)
         if self.model is None:
