@@ -51,7 +51,8 @@ def _fabric_stitch(name: str, r: int, c: int) -> list[tuple]:
         return [(BODY, "ellipse", (x, r + 0.55, 0.45, 0.22), 0, 0.7),
                 (BODY, "ellipse", (x, r + 0.08, 0.3, 0.12), 0, 0.35)]
     if name == "T":
-        return vee(BODY, 0, top=0.35) + [(BODY, "curve", (c + 0.05, r + 0.2, x, r - 0.15, c + 0.95, r + 0.2), 0.22, 0.75)]
+        held_loop = (BODY, "curve", (c + 0.05, r + 0.2, x, r - 0.15, c + 0.95, r + 0.2), 0.22, 0.75)
+        return vee(BODY, 0, top=0.35) + [held_loop]
     if name == "M":
         return [(BEHIND, "line", (c - 0.05, r + 0.45, c + 1.05, r + 0.45), 0.25, 0.6)]
     if name == "S":
@@ -77,7 +78,8 @@ def _chart_stitch(name: str, r: int, c: int) -> list[tuple]:
         return [(BODY, "curve", (c + 0.25, r + 0.3, xm, r + 1.0, c + 0.75, r + 0.3), 0.1, 1.0)]
     if name in ("M", "S"):
         tip, ends = (y1, y0 + 0.05) if name == "M" else (y0, y1 - 0.05)
-        return [(BODY, "line", (c + 0.25, ends, xm, tip), 0.1, 1.0), (BODY, "line", (xm, tip, c + 0.75, ends), 0.1, 1.0)]
+        return [(BODY, "line", (c + 0.25, ends, xm, tip), 0.1, 1.0),
+                (BODY, "line", (xm, tip, c + 0.75, ends), 0.1, 1.0)]
     reach = _lean(name)
     if name[0] == "X":  # a long diagonal into the neighbour cell
         start = xm - 0.3 * np.sign(reach)
@@ -86,7 +88,8 @@ def _chart_stitch(name: str, r: int, c: int) -> list[tuple]:
     left, right = (x0, x1) if reach > 0 else (x1, x0)
     lines = [(BODY, "line", (left, y1, right, y0), 0.1, 1.0)]
     if abs(reach) == 2:
-        lines.append((BODY, "line", (left + 0.15 * np.sign(reach), y1 + 0.1, right + 0.15 * np.sign(reach), y0 + 0.1), 0.1, 1.0))
+        step = 0.15 * np.sign(reach)  # a second, parallel diagonal
+        lines.append((BODY, "line", (left + step, y1 + 0.1, right + step, y0 + 0.1), 0.1, 1.0))
     if name[0] == "B":
         lines.append((BODY, "line", (x0, r + 0.9, x1, r + 0.9), 0.08, 1.0))
     return lines

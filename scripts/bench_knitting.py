@@ -131,7 +131,8 @@ def main():
         row["ours_svg_l2"], row["blank_l2"] = svg_l2(renderer, ours, images)
         names = np.asarray(renderer.instructions, dtype=object)
         changed = [legalize(names[p])[1] for p in ours]
-        row["postprocessed_share"], row["postprocessed_cells"] = float(np.mean(np.array(changed) > 0)), float(np.mean(changed))
+        row["postprocessed_share"] = float(np.mean(np.array(changed) > 0))
+        row["postprocessed_cells"] = float(np.mean(changed))
         if name == "structured":
             ran = 0
             for program in ours[:args.vm]:

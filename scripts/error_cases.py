@@ -63,6 +63,12 @@ V = ["vectorize"]
 TC = ["train-canvas", "--config", SMOKE, "--workdir", "run"]
 # (case, arguments, setup of the folder or None, environment additions or None)
 CASES = [
+    ("knit: program file missing", ["knit", "nope.txt", "--png", "o.png"], None),
+    ("knit: unknown instruction", ["knit", "p.txt", "--png", "o.png"], text("p.txt", "K P K\nK Q K\n")),
+    ("knit: rows of different lengths", ["knit", "p.txt", "--svg", "o.svg"], text("p.txt", "K P K\nK P\n")),
+    ("knit: empty program", ["knit", "p.txt", "--png", "o.png"], text("p.txt", "\n")),
+    ("knit: nothing to write", ["knit", "p.txt"], text("p.txt", "K P\n")),
+    ("knit: stitch size out of range", ["knit", "p.txt", "--stitch", "1", "--png", "o.png"], text("p.txt", "K P\n")),
     ("render: actions file missing", ["render", "nope.json", "--renderer", "bezier", "--png", "o.png"], None),
     ("render: actions file not JSON", ["render", "a.json", "--renderer", "bezier", "--png", "o.png"], text("a.json", "{")),
     ("render: row of the wrong width", ["render", "a.json", "--renderer", "bezier", "--png", "o.png"], actions([[0.5] * 3])),

@@ -11,8 +11,9 @@ from canvasdraw import load_renderer
 from canvasdraw.cli.main import main
 from canvasdraw.data.ink import ink_of
 from canvasdraw.data.knitting import TEST_SEED, legalize, program_set, random_program, structured_program
+from canvasdraw.data.sources import load_images
 from canvasdraw.errors import UserError
-from canvasdraw.metrics.programs import program_accuracy, per_instruction_recall
+from canvasdraw.metrics.programs import per_instruction_recall, program_accuracy
 from canvasdraw.render import ProgramError, format_program, parse_program
 from canvasdraw.render.testing import check_renderer
 from canvasdraw.vectorize.knitout import knitout_of, run_knitout
@@ -98,6 +99,9 @@ def test_generated_programs_are_deterministic_knittable_and_held_out():
     assert sum(any(np.array_equal(t, p) for p in programs) for t in test_programs) <= 5
     augmented, same = program_set(KNIT, 2, "train", "structured", augmented=True)
     assert np.array_equal(same, programs[:2]) and not np.array_equal(augmented, images[:2])
+    assert load_images("knitting:20:structured:augmented", 160).hints.shape == (20, 160, 160, 1)
+    with pytest.raises(UserError, match="KIND"):
+        load_images("knitting:20:woven", 160)
 
 
 def test_legalize_pairs_crosses_and_keeps_moves_on_the_fabric():

@@ -30,7 +30,9 @@ Sources (`load_images(source, size, split)`):
 * `knitting:N[:KIND]`, `knitting_chart:N[:KIND]` — knitting programs (canvasdraw.data.knitting)
   drawn as fabric or as a chart by that renderer at S×S (160 px: 8 px a stitch); the programs are
   never given. KIND: `mixed` (default: every 4th program random, the rest pattern-like),
-  `structured` or `random`; N training programs (seeds 0..N-1), max(N/10, 16) held out.
+  `structured` or `random`; `:augmented` perturbs the images as NIK's training did (crop,
+  local warp, intensity: `knitting.augment`); N training programs (seeds 0..N-1), max(N/10, 16)
+  held out.
 * `arrays:DIR` — ready-made pairs in DIR/train.npz and DIR/test.npz: uint8 arrays `hints`
   (M, S, S[, Ct]), optionally `targets` and `starts` (M, S, S[, C]), 255 = ink, already at the
   model size (e.g. windows that start from the sliding drawer's own drawing:
@@ -172,12 +174,13 @@ def _pen(size: int, split: str, count: str) -> np.ndarray:
 
 
 def _knitting(renderer: str, size: int, split: str, where: str) -> np.ndarray:
-    count, _, kind = where.partition(":")
-    if not count.isdigit() or int(count) < 1 or (kind and kind not in KINDS):
-        raise UserError(f"{renderer}:N[:KIND] needs a positive number of programs and a kind in {', '.join(KINDS)}, "
-                        f"got {where!r}")
+    count, _, rest = where.partition(":")
+    kind, _, augmented = rest.partition(":")
+    if not count.isdigit() or int(count) < 1 or (kind and kind not in KINDS) or augmented not in ("", "augmented"):
+        raise UserError(f"{renderer}:N[:KIND[:augmented]] needs a positive number of programs and a kind in "
+                        f"{', '.join(KINDS)}, got {where!r}")
     count = int(count) if split == "train" else max(int(count) // 10, 16)
-    return program_set(load_renderer(renderer), count, split, kind or "mixed", size)[0]
+    return program_set(load_renderer(renderer), count, split, kind or "mixed", size, bool(augmented))[0]
 
 
 def _floorplans(size: int, split: str, where: str, source: str) -> ImageSet:
@@ -216,7 +219,8 @@ def task_facts(source: str) -> dict:
 
 def load_images(source: str, size: int, split: str = "train") -> ImageSet:
     """An ImageSet from `mnist:DIR`, `folder:DIR`, `strokes:N`, `pen:N`, `kanjivg`, `windows:DIR`,
-    `arrays:DIR`, `floorplans:N[:STYLE]` or `knitting[_chart]:N[:KIND]` (module docstring); split is `train` or `test`."""
+    `arrays:DIR`, `floorplans:N[:STYLE]` or `knitting[_chart]:N[:KIND[:augmented]]` (module docstring);
+    split is `train` or `test`."""
     if split not in ("train", "test"):
         raise UserError(f"split must be train or test, got {split!r}")
     kind, _, where = source.partition(":")
@@ -243,5 +247,5 @@ def load_images(source: str, size: int, split: str = "train") -> ImageSet:
         return _floorplans(size, split, where, source)
     else:
         raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR, strokes:N, pen:N, kanjivg[:N], "
-                        "windows:DIR, arrays:DIR, floorplans:N[:STYLE] or knitting[_chart]:N[:KIND]")
+                        "windows:DIR, arrays:DIR, floorplans:N[:STYLE] or knitting[_chart]:N[:KIND[:augmented]]")
     return ImageSet(f"{source} ({split})", hints[..., None])

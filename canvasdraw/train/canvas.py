@@ -104,7 +104,8 @@ def _train(config, run: RunFolder, renderer, model) -> dict:
 
     def evaluate_now(step):
         canvas = freeze(model)
-        run.log(step, {f"eval/{k}": v for k, v in canvas_fidelity(canvas, renderer, config.eval_episodes, config.eval_steps).items()})
+        fidelity = canvas_fidelity(canvas, renderer, config.eval_episodes, config.eval_steps)
+        run.log(step, {f"eval/{k}": v for k, v in fidelity.items()})
         run.image(step, "real_canvas_diff", canvas_sheet(canvas, renderer))
 
     fit(run, model, optimizer, stream, train_on, evaluate_now, config, step, f"canvas {spec.renderer}")
