@@ -3,7 +3,8 @@
 by the frozen grid canvas of the knitting renderer; the loss is the pixel L2 between that drawing
 and the image. The programs that made the training images are never shown to it.
 
-Run book (2 CPU cores; style=chart for the chart renderer and model `knitting_chart`):
+Run book (2 CPU cores; style=chart for the chart renderer and model `knitting_chart`; times of the
+shipped models, 2026-11-30: canvas 1,551 s / 931 s chart, drawer 688 s / 709 s chart):
     canvasdraw train-canvas --config configs/canvas_knitting.py:renderer=knitting --workdir runs/canvas_knitting
     canvasdraw train-drawer --config configs/drawer_knitting.py:style=fabric --workdir runs/knitting \
         --config.canvas=runs/canvas_knitting

@@ -27,7 +27,10 @@ SHIPPED = resources.files("canvasdraw") / "weights"
 
 def canvas_payload(model: nnx.Module, dtype=None) -> dict:
     """{"spec": CanvasSpec as JSON, "params": parameters}: the content of a weights file."""
-    return {"spec": json.dumps(dataclasses.asdict(model.spec)), "params": param_dict(model, dtype)}
+    fields = dataclasses.asdict(model.spec)
+    if not fields["grid"]:  # added with the grid form: left out otherwise, so earlier canvases keep their bytes
+        del fields["grid"]
+    return {"spec": json.dumps(fields), "params": param_dict(model, dtype)}
 
 
 def canvas_from_payload(raw: dict, where: str) -> nnx.Module:
