@@ -51,12 +51,10 @@ def legalize(program: np.ndarray) -> tuple[np.ndarray, int]:
         c = 0
         while c < cols:
             name = out[r, c]
-            if name in CROSS_PARTNER:
-                first = _run(out[r], c)
-                second = _run(out[r], c + first) if c + first < cols else 0
-                if second and out[r, c + first] == CROSS_PARTNER[name] and max(first, second) <= MAX_CROSS_SIDE:
-                    c += first + second
-                    continue
+            cable = cable_at(out[r], c)
+            if cable and max(cable) <= MAX_CROSS_SIDE:
+                c += sum(cable)
+                continue
             if name in CROSSES:
                 out[r, c] = "FR1" if name[1] == "R" else "FL1"
             c += 1
@@ -64,6 +62,17 @@ def legalize(program: np.ndarray) -> tuple[np.ndarray, int]:
             if not 0 <= c + move_reach(out[r, c]) < cols:
                 out[r, c] = "K" if out[r, c][0] == "F" else "P"
     return out, int(np.sum(out != np.asarray(program, dtype=object)))
+
+
+def cable_at(row, start: int) -> tuple[int, int] | None:
+    """(right-moving, left-moving) side lengths of the cable that begins at `start` in a row of
+    names: a run of one XR± directly followed by a run of its partner; None if none begins there."""
+    if row[start] not in CROSS_PARTNER:
+        return None
+    first = _run(row, start)
+    if start + first == len(row) or row[start + first] != CROSS_PARTNER[row[start]]:
+        return None
+    return first, _run(row, start + first)
 
 
 def _run(row, start: int) -> int:

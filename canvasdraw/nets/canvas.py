@@ -66,11 +66,7 @@ class CanvasSpec:
 
     def check(self):
         if self.form == "grid":
-            if len(self.grid) != 2 or self.size % self.grid[0] or self.grid[0] != self.grid[1] \
-                    or self.action_dim % (self.grid[0] * self.grid[1]):
-                raise ValueError(f"the grid form needs a square grid (rows, cols) whose rows divide size "
-                                 f"{self.size} and whose cells divide the {self.action_dim} action values, "
-                                 f"got {self.grid}")
+            check_grid(self.grid, self.size, self.action_dim)
             return
         if self.size not in (16, 32, 64, 128):
             raise ValueError(f"canvas size must be 16, 32, 64 or 128, got {self.size}")
@@ -86,6 +82,14 @@ class CanvasSpec:
                                  f"(coarse {self.coarse}, widths {self.widths})")
         else:
             raise ValueError(f"canvas form must be 'action', 'state' or 'grid', got {self.form!r}")
+
+
+def check_grid(grid: tuple[int, ...], size: int, action_dim: int) -> None:
+    """A program grid (rows, cols) for canvases and drawers of the grid form: square, its rows
+    dividing the image size and its cells the action values (ValueError otherwise)."""
+    if len(grid) != 2 or grid[0] != grid[1] or size % grid[0] or action_dim % (grid[0] * grid[1]):
+        raise ValueError(f"the grid form needs a square grid (rows, cols) whose rows divide size {size} and "
+                         f"whose cells divide the {action_dim} action values, got {grid}")
 
 
 def spec_for(renderer, size: int, **arch) -> CanvasSpec:

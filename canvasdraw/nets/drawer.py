@@ -23,7 +23,7 @@ import jax
 import jax.numpy as jnp
 from flax import nnx
 
-from canvasdraw.nets.canvas import ResBlock
+from canvasdraw.nets.canvas import ResBlock, check_grid
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,11 +60,9 @@ class DrawerSpec:
 
     def check(self):
         if self.variant == "grid":
-            if len(self.grid) != 2 or self.size % self.grid[0] or self.grid[0] != self.grid[1] or self.steps != 1 \
-                    or self.action_dim % (self.grid[0] * self.grid[1]):
-                raise ValueError(f"the grid drawer needs one step and a square grid whose rows divide size {self.size} "
-                                 f"and whose cells divide the {self.action_dim} action values, got steps {self.steps}, "
-                                 f"grid {self.grid}")
+            check_grid(self.grid, self.size, self.action_dim)
+            if self.steps != 1:
+                raise ValueError(f"the grid drawer writes its program in one step, got steps {self.steps}")
             return
         if self.variant not in ("lstm", "plain"):
             raise ValueError(f"drawer variant must be lstm, plain or grid, got {self.variant!r}")
@@ -85,6 +83,21 @@ def coordinates(size: int):
     axis = (jnp.arange(size) + 0.5) / size * 2 - 1
     x, y = jnp.meshgrid(axis, axis)
     return jnp.stack([x, y], axis=-1)
+
+
+def drawer_inputs(hints, states):
+    """What a drawer sees: hints (B,S,S,Ct) and states (B,S,S,C) in [-1, 1] beside the two
+    coordinate channels (CoordConv) -> (B, S, S, Ct + C + 2)."""
+    b, s = hints.shape[0], hints.shape[1]
+    coords = jnp.broadcast_to(coordinates(s), (b, s, s, 2))
+    return jnp.concatenate([hints * 2 - 1, states * 2 - 1, coords], axis=-1)
+
+
+def straight_through(soft):
+    """The one-hot of each distribution's most likely choice (..., K) forward, the softmax's
+    gradient backward: what is drawn is exactly a choice the renderer can draw."""
+    hard = jax.nn.one_hot(jnp.argmax(soft, axis=-1), soft.shape[-1], dtype=soft.dtype)
+    return soft + jax.lax.stop_gradient(hard - soft)
 
 
 def space_to_depth(x, factor: int):
@@ -124,10 +137,8 @@ class Drawer(nnx.Module):
         return ()
 
     def __call__(self, carry, hints, states):
-        b, s = hints.shape[0], self.spec.size
-        coords = jnp.broadcast_to(coordinates(s), (b, s, s, 2))
-        x = jnp.concatenate([hints * 2 - 1, states * 2 - 1, coords], axis=-1)
-        x = jax.nn.relu(self.embed(space_to_depth(x, self.spec.patch)))
+        b = hints.shape[0]
+        x = jax.nn.relu(self.embed(space_to_depth(drawer_inputs(hints, states), self.spec.patch)))
         for conv in self.convs:
             x = jax.nn.relu(conv(x))
         x = jax.nn.relu(self.dense(x.reshape(b, -1)))
@@ -137,11 +148,9 @@ class Drawer(nnx.Module):
             x = jax.nn.relu(self.memory(x))
         actions = self.head(x)
         if self.spec.palette:
-            # Straight through: the colour drawn is exactly the chosen palette colour (what the
-            # renderer and the SVG get), the gradient is the softmax's.
-            soft = jax.nn.softmax(self.choice(x))
-            hard = jax.nn.one_hot(jnp.argmax(soft, axis=-1), soft.shape[-1], dtype=soft.dtype)
-            color = (soft + jax.lax.stop_gradient(hard - soft)) @ jnp.asarray(self.spec.palette, actions.dtype)
+            # The colour drawn is exactly the chosen palette colour (what the renderer and the SVG get).
+            choice = straight_through(jax.nn.softmax(self.choice(x)))
+            color = choice @ jnp.asarray(self.spec.palette, actions.dtype)
             at = self.spec.palette_at
             actions = jnp.concatenate([actions[:, :at], color, actions[:, at:]], axis=-1)
         for index, value in self.spec.fixed:
@@ -167,16 +176,13 @@ class GridDrawer(nnx.Module):
         return ()
 
     def __call__(self, carry, hints, states):
-        b, s = hints.shape[0], self.spec.size
-        coords = jnp.broadcast_to(coordinates(s), (b, s, s, 2))
-        x = jnp.concatenate([hints * 2 - 1, states * 2 - 1, coords], axis=-1)
-        x = jax.nn.relu(self.embed(space_to_depth(x, self.cell)))
+        b = hints.shape[0]
+        x = jax.nn.relu(self.embed(space_to_depth(drawer_inputs(hints, states), self.cell)))
         for block in self.blocks:
             x = block(x)
         soft = jax.nn.softmax(self.head(x) / self.spec.temperature)
         if self.spec.straight_through:
-            hard = jax.nn.one_hot(jnp.argmax(soft, axis=-1), self.choices, dtype=soft.dtype)
-            soft = soft + jax.lax.stop_gradient(hard - soft)
+            soft = straight_through(soft)
         return carry, soft.reshape(b, -1)
 
 

@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from canvasdraw.data.knitting import CROSS_PARTNER, legalize, move_reach
+from canvasdraw.data.knitting import cable_at, legalize, move_reach
 from canvasdraw.errors import UserError
 
 FIRST_NEEDLE = 3  # knitout-interpreter 0.1.8 does not check transfers onto needles 0 and 1
@@ -52,21 +52,17 @@ class _Course:
             self.lines.append("rack 0")
 
 
-def _cables(row) -> list[tuple[list[int], list[int], bool]]:
+def _cables(row) -> list[tuple[range, range, bool]]:
     """The cables of a legal row: (right-moving columns, left-moving columns, right side on top)."""
     groups, c = [], 0
     while c < len(row):
-        if row[c] in CROSS_PARTNER:
-            first = [c]
-            while first[-1] + 1 < len(row) and row[first[-1] + 1] == row[c]:
-                first.append(first[-1] + 1)
-            second = [first[-1] + 1]
-            while second[-1] + 1 < len(row) and row[second[-1] + 1] == CROSS_PARTNER[row[c]]:
-                second.append(second[-1] + 1)
-            groups.append((first, second, row[c] == "XR+"))
-            c = second[-1] + 1
-        else:
+        cable = cable_at(row, c)
+        if cable is None:
             c += 1
+            continue
+        right, left = range(c, c + cable[0]), range(c + cable[0], c + sum(cable))
+        groups.append((right, left, row[c] == "XR+"))
+        c += sum(cable)
     return groups
 
 

@@ -83,8 +83,8 @@ def write_window_outputs(outdir: Path, renderer: Renderer, model: dict, picture:
 
 def _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record, strokes, overlay_scale,
            windowed, extra_files: dict) -> dict:
-    """Makes all four files' contents (and `extra_files`: {name: text}), then writes each atomically (OUTDIR and its parents are
-    created with the first): a failure leaves none. `drawn` is the SVG as Cairo draws it (ink in
+    """Makes all four files' contents (and `extra_files`: {name: text}), then writes each
+    atomically (OUTDIR and its parents are created with the first): a failure leaves none. `drawn` is the SVG as Cairo draws it (ink in
     the target's pixels): "l2" is its error, "raster_l2" our raster's. `model` holds the facts
     name, size, slides and data, `windowed` says how the picture was drawn (`advice.warning`)."""
     target = picture.ink.astype(np.float32) / 255
@@ -97,7 +97,7 @@ def _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record, 
               "renderer_version": renderer.version, "size": rendered.shape[0],
               "input_size": [picture.width, picture.height], **scores,
               "raster_l2": float(np.mean((rendered[..., 0] - target) ** 2)), **record}
-    if "actions" in record or "windows" in record:  # a program renderer writes its program instead
+    if not writes_program(renderer):  # a program renderer writes its program instead of actions
         record["action_names"] = [p.name for p in renderer.action_spec]
     if picture.choice:
         record["choice"] = picture.choice
