@@ -30,6 +30,7 @@ def drawer_config(data: str, canvas: str, variant: str | None):
     c.data = data                 # image source, see canvasdraw.data.sources.load_images
     c.canvas = canvas             # shipped canvas name, canvas workdir or .msgpack weights file
     c.size = 64
+    c.hint_channels = 1           # of the hint images: 1 (ink) or 3 (sRGB, e.g. prisms:N)
     c.steps_per_image = 4         # N actions per image
     c.seed = 0
     c.batch_size = 64
@@ -42,6 +43,9 @@ def drawer_config(data: str, canvas: str, variant: str | None):
     c.eval_images = 512           # held-out images scored at each eval_every
     c.final_eval_images = None    # None = the whole held-out split
     c.pyramid = 0                 # loss also on 2×2-average-pooled images at this many scales (thin lines)
+    c.every_step = 0.0            # weight of the L2 of every intermediate drawing x_1..x_N vs the target:
+                                  # each step must bring the drawing closer (boxes: one mean-coloured box
+                                  # over the whole scene is no longer a cheap first step)
     c.real_forward = False        # unroll with the real renderer's states, the canvas's gradients
                                   # (nets.frozen.RealForwardCanvas): no canvas errors to exploit
     c.shift = 0                   # augmentation: move each training image by up to this many pixels

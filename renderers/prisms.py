@@ -12,7 +12,9 @@ colour. The state (S, S, 3) is split into four S/2 x S/2 quadrants (h = S/2):
     +-----------------+-----------------+
 
 Each box is an opaque rectangle in each view. Boxes are layered in drawing order (a later box
-covers an earlier one in every view); there is no depth test.
+covers an earlier one in every view); there is no depth test. Views that occlude by depth, as a
+draughtsman draws them (front view: nearest the viewer at small z; side: at large x; top: at
+small y, y pointing down), are boxes drawn in depth order: canvasdraw.data.prisms.depth_order.
 """
 
 from __future__ import annotations

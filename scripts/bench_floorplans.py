@@ -35,7 +35,8 @@ from canvasdraw import pictures
 from canvasdraw.data.floorplans import SHEET, TEST_SEED, make_plan, plan_set
 from canvasdraw.data.floorplans.layout import ROOM_TYPES
 from canvasdraw.data.ink import ink_of
-from canvasdraw.metrics.floorplans import BoxCounts, SegmentationCounts, class_map
+from canvasdraw.metrics.boxes import BoxCounts
+from canvasdraw.metrics.floorplans import SegmentationCounts, class_map
 from canvasdraw.render import svg
 from canvasdraw.store.models import load_model
 from canvasdraw.vectorize.rooms import looks_like_plan, rooms_of
@@ -183,7 +184,7 @@ def main():
         everything[style] = results
         for method, r in results.items():
             print(f"| {style} | {method} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | "
-                  f"{_cell(r['typed_f1'])} | {_cell(r['miou'])} | {r['corner_px']:.2f} | "
+                  f"{_cell(r['typed_f1'])} | {_cell(r['miou'])} | {r['corner_error']:.2f} | "
                   f"{_cell(r.get('rooms_per_plan'), 2)} | {r['s_per_plan'] * 1000:.1f} |", flush=True)
         if args.sheet and style == "train":
             Image.fromarray(np.round(contact_sheet(rows) * 255).astype(np.uint8)).save(args.sheet)

@@ -48,14 +48,14 @@ def dots_plugin(monkeypatch):
 
 
 def write_idx(path, images):
-    """A uint8 IDX3 file (gzipped if the name ends in .gz), as MNIST ships them."""
-    header = b"\0\0\x08\x03" + b"".join(int(n).to_bytes(4, "big") for n in images.shape)
+    """A uint8 IDX file (IDX3 images, IDX1 labels; gzipped if the name ends in .gz), as MNIST ships them."""
+    header = b"\0\0\x08" + bytes([images.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in images.shape)
     data = header + images.astype(np.uint8).tobytes()
     (gzip.open if str(path).endswith(".gz") else open)(path, "wb").write(data)
 
 
 def fake_mnist(folder, train=64, test=16):
-    """Blurry random blobs, 28×28, in MNIST's file layout; returns the folder."""
+    """Blurry random blobs, 28×28, labelled 0, 1, ..., 9, 0, ... in MNIST's file layout; returns the folder."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(0)
     for stem, n in (("train", train), ("t10k", test)):
@@ -63,6 +63,7 @@ def fake_mnist(folder, train=64, test=16):
         centres = rng.uniform(8, 20, (n, 2))
         blobs = np.exp(-((xx - centres[:, :1, None]) ** 2 + (yy - centres[:, 1:, None]) ** 2) / 18)
         write_idx(folder / f"{stem}-images-idx3-ubyte.gz", blobs * 255)
+        write_idx(folder / f"{stem}-labels-idx1-ubyte.gz", np.arange(n) % 10)
     return folder
 
 

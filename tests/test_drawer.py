@@ -64,6 +64,23 @@ def test_a_training_step_changes_the_drawer_and_leaves_the_canvas_bit_identical(
     assert all(float(jnp.abs(g).max()) == 0 for g in jax.tree.leaves(jax.grad(loss)(canvas)))
 
 
+def test_every_step_adds_the_l2_of_the_intermediate_drawings():
+    import optax
+
+    canvas = freeze(small_canvas())
+    spec = DrawerSpec(16, 1, 1, 7, 3, "lstm", patch=4, widths=(8, 8), hidden=16)
+    batch = {"hint": jnp.ones((4, 16, 16, 1)) * 0.3, "target": jnp.ones((4, 16, 16, 1)) * 0.3}
+    losses = {}
+    for weight in (0.0, 2.0):
+        drawer = Drawer(spec, rngs=nnx.Rngs(0))
+        optimizer = nnx.Optimizer(drawer, optax.adam(1e-3), wrt=nnx.Param)
+        _, states = unroll(drawer, canvas, batch["hint"], jnp.zeros((16, 16, 1)))
+        expected = float(jnp.mean((states - batch["target"][:, None]) ** 2))
+        losses[weight] = (float(drawer_update(drawer, optimizer, canvas, batch, jnp.zeros((16, 16, 1)), 0, weight)[0]),
+                          expected)
+    assert losses[2.0][0] - losses[0.0][0] == pytest.approx(2 * losses[2.0][1], rel=1e-4)
+
+
 def _metrics(workdir):
     return [json.loads(line) for line in open(os.path.join(workdir, "metrics.jsonl"))]
 

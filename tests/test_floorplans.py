@@ -12,9 +12,11 @@ from canvasdraw.data.floorplans import PALETTE_LAB, TEST_SEED, make_plan, palett
 from canvasdraw.data.floorplans.layout import ROOM_TYPES
 from canvasdraw.data.sources import load_images, task_facts
 from canvasdraw.errors import UserError
-from canvasdraw.metrics.floorplans import BoxCounts, SegmentationCounts, box_iou, class_map
+from canvasdraw.metrics.boxes import BoxCounts, box_iou
+from canvasdraw.metrics.floorplans import SegmentationCounts, class_map
+from canvasdraw.vectorize.economy import visible_actions
 from canvasdraw.vectorize.inputs import Picture
-from canvasdraw.vectorize.rooms import looks_like_plan, room_types, visible_actions, write_room_outputs
+from canvasdraw.vectorize.rooms import looks_like_plan, room_types, write_room_outputs
 
 FACTS = {"name": "test", **task_facts("floorplans:1")}
 
@@ -73,7 +75,7 @@ def test_box_scores_match_one_to_one_and_respect_types():
     gt = np.array([[0, 0, 10, 10], [20, 0, 30, 10]], float)
     counts = BoxCounts()
     counts.add(gt, gt)
-    assert counts.scores() == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "corner_px": 0.0}
+    assert counts.scores() == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "corner_error": 0.0}
     counts = BoxCounts()  # two guesses on one room: one match, one false positive, one miss
     counts.add([[0, 0, 10, 10], [1, 0, 10, 10]], gt)
     assert (counts.tp, counts.fp, counts.fn) == (1, 1, 1)
@@ -85,7 +87,7 @@ def test_box_scores_match_one_to_one_and_respect_types():
     assert (typed.tp, typed.fp, typed.fn) == (1, 1, 1)
     shifted = BoxCounts()
     shifted.add(gt + [1, 0, 1, 0], gt)
-    assert shifted.scores()["corner_px"] == pytest.approx(1.0)
+    assert shifted.scores()["corner_error"] == pytest.approx(1.0)
 
 
 def test_miou_and_class_maps_use_the_palette():

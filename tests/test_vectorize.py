@@ -319,7 +319,7 @@ def test_advice_names_the_drawer_that_fits_a_large_picture():
     assert "try --drawer auto" in warning(target, None, (512, 512), sliding, windowed=False)
     assert warning(target, None, (512, 512), single, windowed=True) is None  # drawn at its own size
     assert warning(target, 0.9, (64, 64), single, windowed=False) is None
-    assert "explain none of the ink" in warning(target, -0.2, (64, 64), single, windowed=False)
+    assert "explains none of the ink" in warning(target, -0.2, (64, 64), single, windowed=False)
     assert "--model symbols_20lstm" in warning(target, 0.3, (64, 64), single, windowed=False)
     assert "more than half of the picture is ink" in warning(np.ones((64, 64), np.float32), 0.9, (64, 64), single,
                                                              False)

@@ -1,5 +1,5 @@
 """Any picture -> ink: (H, W) uint8 with 255 = ink, the one rule every image source and
-`vectorize` use to read a user's picture."""
+`vectorize` use to read a user's picture; for colour models, `colour_of`: sRGB on black."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import numpy as np
 from PIL import Image
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
+BACKGROUND_DISTANCE = 40  # `colour_of`: 8-bit levels within which a pixel is the background
 MIN_INK = 0.02  # a window with fewer inked (> half ink) pixels than this fraction counts as empty
 
 
@@ -37,11 +38,28 @@ def ink_of(image: Image.Image, invert: bool | None = None, texture: bool = False
     return ink
 
 
+def colour_of(image: Image.Image) -> np.ndarray:
+    """Any Pillow image -> (H, W, 3) uint8 sRGB on black, the colour renderers' blank, at its own size.
+
+    Alpha is composited on black. The background is the border's median colour; unless it is
+    already near black, every pixel within BACKGROUND_DISTANCE of it (max over channels) becomes
+    black, so a drawing on white paper reads as the same drawing on black."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        image = Image.fromarray((np.asarray(image, np.float64) / 257).clip(0, 255).astype(np.uint8))
+    rgb = np.array(Image.alpha_composite(Image.new("RGBA", image.size, "black"), image.convert("RGBA")).convert("RGB"))
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
+    background = np.median(border, axis=0)
+    if background.max() > BACKGROUND_DISTANCE:
+        rgb[np.abs(rgb.astype(np.int16) - background).max(axis=-1) <= BACKGROUND_DISTANCE] = 0
+    return rgb
+
+
 def square_ink(ink: np.ndarray, size: int) -> np.ndarray:
-    """(H, W) uint8 ink -> (S, S): padded with blank paper to a centred square, resized bilinearly."""
-    h, w = ink.shape
+    """(H, W[, C]) uint8 ink (or colour on black) -> (S, S[, C]): padded with blank paper (0) to a
+    centred square, resized bilinearly."""
+    h, w = ink.shape[:2]
     side = max(h, w)
-    square = np.zeros((side, side), np.uint8)
+    square = np.zeros((side, side) + ink.shape[2:], np.uint8)
     square[(side - h) // 2:(side - h) // 2 + h, (side - w) // 2:(side - w) // 2 + w] = ink
     return np.asarray(Image.fromarray(square).resize((size, size), Image.BILINEAR))
 

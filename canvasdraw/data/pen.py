@@ -56,11 +56,12 @@ def _shape(ctx: cairo.Context, kind: str, rng: np.random.Generator, lo: float, h
         ctx.close_path()
 
 
-def pen_drawing(seed: int, size: int = 64) -> tuple[np.ndarray, float]:
-    """One drawing: ((S, S) uint8 ink, the pen width in px at this size)."""
+def pen_drawing(seed: int, size: int = 64, colour: bool = False) -> tuple[np.ndarray, float]:
+    """One drawing: ((S, S) uint8 ink, the pen width in px at this size); `colour`: each shape in
+    its own bright colour over black, (S, S, 3) uint8 sRGB (the same shapes and pen)."""
     rng = np.random.default_rng(seed)
     width = rng.uniform(*WIDTHS) * size / 64
-    surface = cairo.ImageSurface(cairo.FORMAT_A8, size, size)
+    surface = cairo.ImageSurface(cairo.FORMAT_RGB24 if colour else cairo.FORMAT_A8, size, size)
     ctx = cairo.Context(surface)
     ctx.scale(size, size)
     ctx.set_line_width(width / size)
@@ -68,17 +69,31 @@ def pen_drawing(seed: int, size: int = 64) -> tuple[np.ndarray, float]:
     ctx.set_line_join(cairo.LINE_JOIN_ROUND)
     margin = width / size / 2 + 0.02
     most = int(np.clip(20 * size / 64 / width, 1, 4))  # a 12 px pen draws one shape, a 5 px pen up to 4
+    colours = np.random.default_rng((seed, 1))
     for _ in range(int(rng.integers(1, most + 1))):
-        _shape(ctx, SHAPES[rng.integers(len(SHAPES))], rng, margin, 1 - margin)
+        kind = SHAPES[rng.integers(len(SHAPES))]
+        if colour:  # from a second stream, so the shapes are those of the grey drawing
+            ctx.set_source_rgb(*_bright(colours))
+        _shape(ctx, kind, rng, margin, 1 - margin)
         ctx.stroke()  # each shape on its own: a shape's self-crossings stay inked, as a pen's do
     surface.flush()
     stride = surface.get_stride()
-    alpha = np.frombuffer(surface.get_data(), np.uint8).reshape(size, stride)[:, :size]
-    return alpha.copy(), width
+    data = np.frombuffer(surface.get_data(), np.uint8)
+    if colour:  # RGB24: one native-endian (little) 32-bit word per pixel, bytes B, G, R, unused
+        return data.reshape(size, stride // 4, 4)[:, :size, 2::-1].copy(), width
+    return data.reshape(size, stride)[:, :size].copy(), width
 
 
-def pen_set(count: int, split: str, size: int = 64) -> tuple[np.ndarray, np.ndarray]:
-    """(images (N, S, S) uint8 ink, pen widths (N,) px) of the split's first `count` drawings."""
+def _bright(rng: np.random.Generator) -> tuple[float, float, float]:
+    """A random 8-bit sRGB colour whose brightest channel is at least 0.5, as floats."""
+    rgb = rng.integers(0, 256, 3)
+    rgb[rng.integers(3)] = rng.integers(128, 256)
+    return tuple(rgb / 255)
+
+
+def pen_set(count: int, split: str, size: int = 64, colour: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(images (N, S, S) uint8 ink (or (N, S, S, 3) sRGB, `colour`), pen widths (N,) px) of the
+    split's first `count` drawings."""
     first = 0 if split == "train" else TEST_SEED
-    drawings = [pen_drawing(first + i, size) for i in range(count)]
+    drawings = [pen_drawing(first + i, size, colour) for i in range(count)]
     return np.stack([d[0] for d in drawings]), np.array([d[1] for d in drawings], np.float32)

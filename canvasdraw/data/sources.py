@@ -4,7 +4,11 @@ Sources (`load_images(source, size, split)`):
 
 * `mnist:DIR` — the IDX files `{train,t10k}-images-idx3-ubyte[.gz]` in DIR. Each 28×28 digit is
   resized to S×S with Pillow's bilinear filter as 8-bit, then divided by 255 (digits are
-  already white ink on black). At S = 64 the test split is the **MNIST-64** benchmark.
+  already white ink on black). At S = 64 the test split is the **MNIST-64** benchmark
+  (canvasdraw.data.mnist).
+* `mnist_color:DIR` — coloured MNIST (paper Fig. 11a), a translation task: hint = the grey digit
+  as `mnist:DIR` reads it, target = the digit in its class's colour on black (sRGB, C = 3;
+  canvasdraw.data.mnist); also reads `{train,t10k}-labels-idx1-ubyte[.gz]`.
 * `folder:DIR` — every PNG/JPEG/BMP/TIFF/WebP under DIR (sorted); see `ink.to_ink` for the rules.
   Split: every 10th file (sorted order) is `test`, the rest `train`.
 * `strokes:N` — synthetic: N training images (N/10 test, at least 16) of 1–3 random
@@ -14,6 +18,8 @@ Sources (`load_images(source, size, split)`):
 * `pen:N` — synthetic pen line art (canvasdraw.data.pen): N training drawings (seeds 0..N-1),
   max(N/10, 16) held-out drawings (seeds from `pen.TEST_SEED`) of circles, arcs, polylines,
   polygons and curves, one round-capped pen 1.5–12 px wide (at 64 px) per drawing.
+* `pen_color:N` — the same drawings with each shape in its own bright colour over black (sRGB,
+  hint = target, C = 3), for colour recreation.
 * `kanjivg` or `kanjivg:N` — the KanjiVG stroke SVGs (11,662 characters; with `:N` only those
   of at most N strokes, e.g. 2,097 for N = 8) from the optional `kanjivg` package (`pip install
   'canvasdraw[symbols]'`), an Omniglot-like symbol set: drawn black on white by CairoSVG at S×S
@@ -33,6 +39,10 @@ Sources (`load_images(source, size, split)`):
   `structured` or `random`; `:augmented` perturbs the images as NIK's training did (crop,
   local warp, intensity: `knitting.augment`); N training programs (seeds 0..N-1), max(N/10, 16)
   held out.
+* `prisms:N[:KIND[:LO-HI]]` — generated scenes of LO-HI (default 1-6) coloured boxes
+  (canvasdraw.data.prisms) drawn in three views by the `prisms` renderer, sRGB on black, hint =
+  target (C = 3); KIND `mixed` (default), `random` or `structured`; N training scenes (seeds
+  0..N-1), max(N/10, 16) held out (seeds from `prisms.TEST_SEED`).
 * `arrays:DIR` — ready-made pairs in DIR/train.npz and DIR/test.npz: uint8 arrays `hints`
   (M, S, S[, Ct]), optionally `targets` and `starts` (M, S, S[, C]), 255 = ink, already at the
   model size (e.g. windows that start from the sliding drawer's own drawing:
@@ -45,7 +55,6 @@ X' = X (`ImageSet.targets` is None); translation tasks give their own targets.
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import io
 from pathlib import Path
 
@@ -54,6 +63,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
+from canvasdraw.data import mnist
 from canvasdraw.data.floorplans import PALETTE_LAB, ROOM_TYPES, plan_set
 from canvasdraw.data.floorplans.drawing import STYLES
 from canvasdraw.data.ink import IMAGE_SUFFIXES, split_items, to_ink
@@ -61,8 +71,12 @@ from canvasdraw.data.kanjivg import kanji_svgs
 from canvasdraw.data.knitting import KINDS, program_set
 from canvasdraw.data.pages import cut_windows, read_pages
 from canvasdraw.data.pen import pen_set
+from canvasdraw.data.prisms import KINDS as SCENE_KINDS
+from canvasdraw.data.prisms import scene_set
 from canvasdraw.errors import UserError
 from canvasdraw.render.registry import load_renderer
+
+PRISMS_REFINE = 100  # `vectorize` refinement steps a prisms model takes by default (task_facts)
 
 
 @dataclasses.dataclass
@@ -98,30 +112,6 @@ def shifted(batch: dict[str, np.ndarray], rng: np.random.Generator, limit: int) 
     cols = np.clip(np.arange(size) - offsets[:, 1:], 0, size - 1)[:, None, :]  # (B, 1, S)
     items = np.arange(count)[:, None, None]
     return {key: images[items, rows, cols] for key, images in batch.items()}
-
-
-def _read_idx(path: Path) -> np.ndarray:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    if len(data) < 4 or data[:2] != b"\0\0" or data[2] != 8:
-        raise UserError(f"{path} is not an unsigned-byte IDX file")
-    dims = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims))
-    body = np.frombuffer(data, np.uint8, offset=4 + 4 * dims)
-    if body.size != int(np.prod(shape)):
-        raise UserError(f"{path} is truncated: header says {shape}, found {body.size} bytes")
-    return body.reshape(shape)
-
-
-def _mnist(folder: Path, size: int, split: str) -> np.ndarray:
-    stem = {"train": "train", "test": "t10k"}[split]
-    candidates = [folder / f"{stem}-images-idx3-ubyte{ext}" for ext in (".gz", "")]
-    found = next((p for p in candidates if p.exists()), None)
-    if found is None:
-        raise UserError(f"no {candidates[0].name} (or unzipped) in {folder}")
-    digits = _read_idx(found)
-    return np.stack([np.asarray(Image.fromarray(d).resize((size, size), Image.BILINEAR)) for d in digits])
 
 
 def _folder(folder: Path, size: int, split: str) -> np.ndarray:
@@ -167,10 +157,10 @@ def _strokes(size: int, split: str, count: str) -> np.ndarray:
     return out
 
 
-def _pen(size: int, split: str, count: str) -> np.ndarray:
+def _pen(size: int, split: str, count: str, colour: bool = False) -> np.ndarray:
     if not count.isdigit() or int(count) < 1:
-        raise UserError(f"pen:N needs a positive number of drawings, got {count!r}")
-    return pen_set(int(count) if split == "train" else max(int(count) // 10, 16), split, size)[0]
+        raise UserError(f"pen{'_color' if colour else ''}:N needs a positive number of drawings, got {count!r}")
+    return pen_set(int(count) if split == "train" else max(int(count) // 10, 16), split, size, colour)[0]
 
 
 def _knitting(renderer: str, size: int, split: str, where: str) -> np.ndarray:
@@ -181,6 +171,24 @@ def _knitting(renderer: str, size: int, split: str, where: str) -> np.ndarray:
                         f"{', '.join(KINDS)}, got {where!r}")
     count = int(count) if split == "train" else max(int(count) // 10, 16)
     return program_set(load_renderer(renderer), count, split, kind or "mixed", size, bool(augmented))[0]
+
+
+def scene_boxes(where: str) -> tuple[int, int, str, tuple[int, int]]:
+    """`N[:KIND[:LO-HI]]` of a prisms source -> (N, KIND, (LO, HI)); UserError when malformed."""
+    count, _, rest = where.partition(":")
+    kind, _, boxes = rest.partition(":")
+    low, _, high = (boxes or "1-6").partition("-")
+    if not (count.isdigit() and int(count) >= 1 and (kind or "mixed") in SCENE_KINDS and low.isdigit()
+            and high.isdigit() and 1 <= int(low) <= int(high) <= 6):
+        raise UserError(f"prisms:N[:KIND[:LO-HI]] needs a positive number of scenes, a kind in {', '.join(SCENE_KINDS)} "
+                        f"and 1 <= LO <= HI <= 6 boxes, got {where!r}")
+    return int(count), kind or "mixed", (int(low), int(high))
+
+
+def _prisms(size: int, split: str, where: str) -> np.ndarray:
+    count, kind, boxes = scene_boxes(where)
+    count = count if split == "train" else max(count // 10, 16)
+    return scene_set(load_renderer("prisms"), count, split, kind, boxes, size)[0]
 
 
 def _floorplans(size: int, split: str, where: str, source: str) -> ImageSet:
@@ -210,7 +218,13 @@ def _arrays(folder: Path, size: int, split: str, source: str) -> ImageSet:
 
 def task_facts(source: str) -> dict:
     """What a model trained on `source` must record to be used: for floor plans, the room types
-    and their LAB colours (a drawn rectangle's type is the nearest colour); else nothing."""
+    and their LAB colours (a drawn rectangle's type is the nearest colour); for coloured MNIST the
+    class colours (digit k -> row k); for prisms, the refinement steps `vectorize` takes by
+    default (docs/results.md: F1 0.47 -> 0.76 on 1-3 boxes); else nothing."""
+    if source.startswith("prisms:"):
+        return {"task": "prisms", "refine": PRISMS_REFINE}
+    if source.startswith("mnist_color:"):
+        return {"task": "color_mnist", "palette_lab": mnist.class_palette_cielab()}
     if source.startswith("floorplans:"):
         return {"task": "floorplans", "room_types": list(ROOM_TYPES),
                 "palette_lab": [list(PALETTE_LAB[t]) for t in ROOM_TYPES]}
@@ -219,19 +233,28 @@ def task_facts(source: str) -> dict:
 
 def load_images(source: str, size: int, split: str = "train") -> ImageSet:
     """An ImageSet from `mnist:DIR`, `folder:DIR`, `strokes:N`, `pen:N`, `kanjivg`, `windows:DIR`,
-    `arrays:DIR`, `floorplans:N[:STYLE]` or `knitting[_chart]:N[:KIND[:augmented]]` (module docstring);
+    `arrays:DIR`, `floorplans:N[:STYLE]`, `knitting[_chart]:N[:KIND[:augmented]]` or
+    `prisms:N[:KIND[:LO-HI]]` (module docstring);
     split is `train` or `test`."""
     if split not in ("train", "test"):
         raise UserError(f"split must be train or test, got {split!r}")
     kind, _, where = source.partition(":")
     if kind == "mnist":
-        hints = _mnist(Path(where), size, split)
+        hints = mnist.digits(Path(where), size, split)
+    elif kind == "mnist_color":
+        ink = mnist.digits(Path(where), size, split)
+        classes = mnist.labels(Path(where), split)
+        if len(classes) != len(ink):
+            raise UserError(f"{where}: {len(ink)} {split} digits but {len(classes)} labels")
+        return ImageSet(f"{source} ({split})", ink[..., None], targets=mnist.coloured(ink, classes))
     elif kind == "folder":
         hints = _folder(Path(where), size, split)
     elif kind == "strokes":
         hints = _strokes(size, split, where)
     elif kind == "pen":
         hints = _pen(size, split, where)
+    elif kind == "pen_color":
+        return ImageSet(f"{source} ({split})", _pen(size, split, where, colour=True))
     elif kind == "kanjivg":
         hints = _kanjivg(size, split, where)
     elif kind == "windows":
@@ -241,11 +264,14 @@ def load_images(source: str, size: int, split: str = "train") -> ImageSet:
         return ImageSet(f"{source} ({split})", hints[..., None], starts=starts[..., None])
     elif kind in ("knitting", "knitting_chart"):
         hints = _knitting(kind, size, split, where)
+    elif kind == "prisms":
+        return ImageSet(f"{source} ({split})", _prisms(size, split, where))
     elif kind == "arrays":
         return _arrays(Path(where), size, split, source)
     elif kind == "floorplans":
         return _floorplans(size, split, where, source)
     else:
-        raise UserError(f"unknown image source {source!r}: use mnist:DIR, folder:DIR, strokes:N, pen:N, kanjivg[:N], "
-                        "windows:DIR, arrays:DIR, floorplans:N[:STYLE] or knitting[_chart]:N[:KIND[:augmented]]")
+        raise UserError(f"unknown image source {source!r}: use mnist:DIR, mnist_color:DIR, folder:DIR, strokes:N, pen:N, "
+                        "pen_color:N, kanjivg[:N], windows:DIR, arrays:DIR, floorplans:N[:STYLE], knitting[_chart]:N[:KIND[:augmented]] or "
+                        "prisms:N[:KIND[:LO-HI]]")
     return ImageSet(f"{source} ({split})", hints[..., None])

@@ -1,66 +1,16 @@
-"""Floor-plan scores: boxes matched one-to-one (Hungarian) at IoU >= 0.5, corner error, and the
-room-type mIoU of a drawing vs the ground-truth segmentation.
-
-Boxes are (x0, y0, x1, y1) in any one pixel frame; types are indices into ROOM_TYPES (or None for
-a method that gives no types, which then has no type-aware score).
-"""
+"""Floor-plan scores: the room-type mIoU of a drawing vs the ground-truth segmentation. Room
+boxes are scored by canvasdraw.metrics.boxes ((x0, y0, x1, y1) in any one pixel frame; types are
+indices into ROOM_TYPES, or None for a method that gives no types, which then has no type-aware
+score)."""
 
 from __future__ import annotations
 
 import dataclasses
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from canvasdraw.data.floorplans import type_colors
 from canvasdraw.data.floorplans.layout import ROOM_TYPES
-
-IOU_MATCH = 0.5
-
-
-def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """(N, 4), (M, 4) boxes -> (N, M) intersection over union."""
-    a, b = np.asarray(a, np.float64).reshape(-1, 4), np.asarray(b, np.float64).reshape(-1, 4)
-    w = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
-    h = np.clip(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None)
-    area = lambda x: (x[:, 2] - x[:, 0]) * (x[:, 3] - x[:, 1])  # noqa: E731
-    inter = w * h
-    union = area(a)[:, None] + area(b)[None, :] - inter
-    return np.where(union > 0, inter / np.maximum(union, 1e-12), 0.0)
-
-
-@dataclasses.dataclass
-class BoxCounts:
-    """Matches summed over plans: true/false positives, misses, and the corner errors (px) of the
-    matched boxes (typed matches when `add` is given types)."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    corner_errors: list = dataclasses.field(default_factory=list)
-
-    def add(self, pred, gt, pred_types=None, gt_types=None) -> None:
-        """One plan's predicted and true boxes; with types given, a match needs equal types."""
-        pred, gt = np.asarray(pred, np.float64).reshape(-1, 4), np.asarray(gt, np.float64).reshape(-1, 4)
-        iou = box_iou(pred, gt)
-        if pred_types is not None:
-            iou = np.where(np.asarray(pred_types)[:, None] == np.asarray(gt_types)[None, :], iou, 0.0)
-        iou = np.where(iou >= IOU_MATCH, iou, 0.0)   # a pair below the threshold must not displace one above
-        rows, cols = linear_sum_assignment(-iou) if iou.size else (np.array([], int), np.array([], int))
-        matched = iou[rows, cols] >= IOU_MATCH
-        self.tp += int(matched.sum())
-        self.fp += len(pred) - int(matched.sum())
-        self.fn += len(gt) - int(matched.sum())
-        for r, c in zip(rows[matched], cols[matched]):
-            corners = (pred[r] - gt[c]).reshape(2, 2)
-            self.corner_errors.append(float(np.linalg.norm(corners, axis=1).mean()))
-
-    def scores(self) -> dict:
-        """{"precision", "recall", "f1", "corner_px"} (corner_px: mean over matched boxes)."""
-        p = self.tp / max(self.tp + self.fp, 1)
-        r = self.tp / max(self.tp + self.fn, 1)
-        return {"precision": p, "recall": r, "f1": 2 * p * r / max(p + r, 1e-12),
-                "corner_px": float(np.mean(self.corner_errors)) if self.corner_errors else float("nan")}
 
 
 def class_map(image: np.ndarray) -> np.ndarray:

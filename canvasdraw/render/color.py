@@ -42,6 +42,22 @@ def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
     return np.clip(srgb, 0, 1).astype(np.float32)
 
 
+def rgb_to_lab(rgb) -> np.ndarray:
+    """sRGB (..., 3) in [0, 1] -> normalised LAB (..., 3) float32: the inverse of `lab_to_rgb` on
+    its gamut."""
+    srgb = np.asarray(rgb, np.float64)
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    xyz = linear @ np.linalg.inv(_XYZ_TO_RGB.astype(np.float64)).T / _D65
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    cielab = np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], -1)
+    return normalised_lab(cielab)
+
+
+def cielab_of(lab) -> np.ndarray:
+    """Normalised LAB (..., 3) -> CIELAB (L*, a*, b*) (..., 3) float32 (the inverse of `normalised_lab`)."""
+    return (np.asarray(lab, np.float32) * [100, 255, 255] - [0, 128, 128]).astype(np.float32)
+
+
 def lab_to_srgb8(lab: np.ndarray) -> np.ndarray:
     """One normalised LAB colour (3,) -> its 8-bit sRGB colour (3,) int, as an SVG names it."""
     return np.round(lab_to_rgb(lab) * 255).astype(int)

@@ -5,7 +5,8 @@ weights file; its renderer name and version are recorded and checked on resume; 
 through the copy kept in its folder, possibly re-fitted by canvasdraw.train.refit), samples image
 batches with Grain, takes one jitted data-parallel step per batch — N drawer steps unrolled
 with `lax.scan` through the canvas, loss = pixel L2 of the last state vs the target plus the
-action penalty (plus, with `pyramid` > 0, the L2 of 2×2-pooled images at that many scales) —
+action penalty (plus, with `pyramid` > 0, the L2 of 2×2-pooled images at that many scales, and
+with `every_step` > 0 that weight times the L2 of every intermediate drawing) —
 and ends with `metrics.drawer.drawer_l2` (the real renderer's re-render) on the held-out split.
 """
 
@@ -17,6 +18,7 @@ import functools
 import grain
 import jax
 import jax.numpy as jnp
+import numpy as np
 from flax import nnx
 
 from canvasdraw.data.sources import ImageSet, load_images, shifted
@@ -33,13 +35,16 @@ from canvasdraw.train.loop import check_config, fit, replicate, resume_on_mesh, 
 
 
 @functools.partial(nnx.jit, static_argnames="pyramid")
-def drawer_update(drawer: Drawer, optimizer: nnx.Optimizer, canvas: FrozenCanvas, batch, blank, pyramid: int = 0):
-    """One Adam step of the drawer through the frozen canvas; returns (loss, pixel L2, penalty)."""
+def drawer_update(drawer: Drawer, optimizer: nnx.Optimizer, canvas: FrozenCanvas, batch, blank, pyramid: int = 0,
+                  every_step: float = 0.0):
+    """One Adam step of the drawer through the frozen canvas; returns (loss, pixel L2, penalty).
+    `every_step` > 0 adds that weight times the mean L2 of every intermediate drawing x_1..x_N."""
     def loss_fn(drawer):
         actions, states = unroll(drawer, canvas, batch["hint"], batch.get("start", blank))
         l2 = jnp.mean((states[:, -1] - batch["target"]) ** 2)
         penalty = action_penalty(actions)
-        return l2 + pyramid_l2(states[:, -1], batch["target"], pyramid) + penalty, (l2, penalty)
+        on_the_way = every_step * jnp.mean((states - batch["target"][:, None]) ** 2)
+        return l2 + pyramid_l2(states[:, -1], batch["target"], pyramid) + penalty + on_the_way, (l2, penalty)
 
     (loss, (l2, penalty)), grads = nnx.value_and_grad(loss_fn, has_aux=True)(drawer)
     optimizer.update(drawer, grads)
@@ -63,6 +68,9 @@ def image_batches(data: ImageSet, batch_size: int, seed: int, start_step: int, n
 def drawer_setup(config):
     """(renderer, canvas, DrawerSpec, run facts) for a drawer config, after checking it (UserError)."""
     check_config(config, positive=("steps_per_image", "eval_images"), non_negative=("pyramid", "shift"))
+    every_step = config.get("every_step", 0.0)
+    if isinstance(every_step, bool) or not isinstance(every_step, (int, float)) or not 0 <= every_step < float("inf"):
+        raise UserError(f"config.every_step must be a number >= 0, got {every_step!r}")
     if config.final_eval_images is not None and (not isinstance(config.final_eval_images, int)
                                                  or config.final_eval_images < 1):
         raise UserError(f"config.final_eval_images must be None or >= 1, got {config.final_eval_images!r}")
@@ -76,7 +84,7 @@ def drawer_setup(config):
     if config.size % 2**config.pyramid:
         raise UserError(f"config.pyramid {config.pyramid}: size {config.size} cannot be halved that often")
     try:
-        spec = DrawerSpec(size=cs.size, hint_channels=1, state_channels=cs.channels, action_dim=cs.action_dim,
+        spec = DrawerSpec(size=cs.size, hint_channels=config.get("hint_channels", 1), state_channels=cs.channels, action_dim=cs.action_dim,
                           steps=config.steps_per_image, **dict(config.drawer))
         spec.check()
     except (ValueError, TypeError) as err:
@@ -89,25 +97,67 @@ def drawer_setup(config):
     return renderer, canvas, spec, facts
 
 
-def check_targets(data: ImageSet, canvas: FrozenCanvas) -> None:
-    """The drawing must be comparable with the targets: as many channels as the canvas draws."""
+def check_targets(data: ImageSet, canvas: FrozenCanvas, hint_channels: int) -> None:
+    """The hints must have the drawer's channels, and the drawing must be comparable with the
+    targets: as many channels as the canvas draws."""
+    if data.hints.shape[-1] != hint_channels:
+        raise UserError(f"the drawer reads {hint_channels}-channel hints (config.hint_channels), but {data.name} gives "
+                        f"{data.hints.shape[-1]}-channel ones")
     channels = (data.hints if data.targets is None else data.targets).shape[-1]
     if channels != canvas.spec.channels:
         raise UserError(f"the canvas ({canvas.spec.renderer}) draws {canvas.spec.channels}-channel states, but "
                         f"{data.name} gives {channels}-channel targets")
 
 
+COLOUR_SUM = 1.65  # `_ink_to_colour`: r + g + b of a typical drawn colour (coloured MNIST's class
+                   # colours average 1.65, the colour pen drawings' ~1.75)
+
+
 def start_from(drawer: Drawer, model: Model, canvas: FrozenCanvas):
     """Copies the parameters of drawer `model` into `drawer`: a curriculum (a 4-step drawer starts
     a 20-step one) or a warm start through the canvas of a renderer that changed its pixels but
     kept its action width. The architecture must match; N and the fixed action components may
-    differ, and so may the renderer."""
+    differ, and so may the renderer. An ink drawer (one-channel state) may also start its colour
+    twin, which draws the same actions in colour (three-channel state, a colour or palette
+    choice; the hint in colour or not), e.g. coloured MNIST from `mnist_4lstm`: `_ink_to_colour`."""
     theirs, ours = model.drawer.spec, drawer.spec
+    params = nnx.to_pure_dict(nnx.state(model.drawer, nnx.Param))
     if dataclasses.replace(theirs, steps=ours.steps, fixed=ours.fixed) != ours:
-        raise UserError(f"init_from {model.name}: its drawer ({theirs}, renderer {model.canvas.spec.renderer}) does "
-                        f"not match this one ({ours}, renderer {canvas.spec.renderer}) apart from the steps and "
-                        "fixed actions")
-    nnx.update(drawer, nnx.state(model.drawer, nnx.Param))
+        twin = dataclasses.replace(theirs, steps=ours.steps, fixed=ours.fixed, hint_channels=ours.hint_channels,
+                                   state_channels=3, action_dim=ours.action_dim, palette=ours.palette,
+                                   palette_at=ours.palette_at)
+        drawn = ours.action_dim - (len(ours.palette[0]) if ours.palette else 0)   # what the head writes
+        if (twin != ours or theirs.state_channels != 1 or theirs.hint_channels != 1 or ours.hint_channels not in (1, 3)
+                or theirs.palette or drawn not in (theirs.action_dim, theirs.action_dim + 3)):
+            raise UserError(f"init_from {model.name}: its drawer ({theirs}, renderer {model.canvas.spec.renderer}) does "
+                            f"not match this one ({ours}, renderer {canvas.spec.renderer}) apart from the steps and "
+                            "fixed actions")
+        params = _ink_to_colour(params, drawer, theirs)
+    state = nnx.state(drawer, nnx.Param)
+    nnx.replace_by_pure_dict(state, params)
+    nnx.update(drawer, state)
+
+
+def _ink_to_colour(params: dict, drawer: Drawer, ink: DrawerSpec) -> dict:
+    """An ink drawer's parameters fitted to `drawer`, its colour twin: the first layer reads each
+    colour channel of the state (and of a colour hint) with the ink channel's weights over
+    COLOUR_SUM, so a drawn colour reads as about as much ink as before. The head's rows for the
+    ink drawer's last component (opacity) also write the colour's alpha, after three fresh LAB
+    rows when the twin emits its colour (without a palette); a palette choice starts fresh."""
+    ours, patch = drawer.spec, ink.patch
+    kernel = np.asarray(params["embed"]["kernel"]).reshape(patch * patch, ink.hint_channels + 3, -1)
+    hint, state, coords = kernel[:, :1], kernel[:, 1:2], kernel[:, 2:]
+    hint = np.repeat(hint / COLOUR_SUM, 3, axis=1) if ours.hint_channels == 3 else hint
+    params["embed"]["kernel"] = np.concatenate([hint, np.repeat(state / COLOUR_SUM, 3, axis=1), coords],
+                                               axis=1).reshape(-1, kernel.shape[-1])
+    fresh = nnx.to_pure_dict(nnx.state(drawer, nnx.Param))
+    if ours.palette:
+        params["choice"] = fresh["choice"]
+    elif ours.action_dim == ink.action_dim + 3:   # geometry, then LAB (fresh), then the opacity as alpha
+        for name in ("kernel", "bias"):
+            theirs, new = np.asarray(params["head"][name]), np.asarray(fresh["head"][name])
+            params["head"][name] = np.concatenate([theirs[..., :-1], new[..., -4:-1], theirs[..., -1:]], axis=-1)
+    return params
 
 
 def train_and_evaluate(config, workdir, allow_changes: bool = False) -> dict:
@@ -116,7 +166,7 @@ def train_and_evaluate(config, workdir, allow_changes: bool = False) -> dict:
     The config, the data and the starting drawer are checked before anything is written."""
     renderer, canvas, spec, facts = drawer_setup(config)
     train, test = load_images(config.data, spec.size, "train"), load_images(config.data, spec.size, "test")
-    check_targets(train, canvas)
+    check_targets(train, canvas, spec.hint_channels)
     drawer = make_drawer(spec, nnx.Rngs(config.seed))
     if config.init_from and not has_checkpoint(workdir):  # a resumed run goes on from its own checkpoint
         start_from(drawer, load_model(config.init_from), canvas)
@@ -141,7 +191,8 @@ def _train(config, run: RunFolder, renderer, canvas: FrozenCanvas, drawer: Drawe
     through = RealForwardCanvas(canvas, renderer) if config.real_forward else canvas
 
     def train_on(batch):
-        loss, l2, penalty = drawer_update(drawer, optimizer, through, shard_batch(mesh, batch), start, config.pyramid)
+        loss, l2, penalty = drawer_update(drawer, optimizer, through, shard_batch(mesh, batch), start, config.pyramid,
+                                          config.get("every_step", 0.0))
         return {"loss": loss, "real_l2" if config.real_forward else "canvas_l2": l2, "penalty": penalty}
 
     # Scored as trained: a real-forward drawer sees the real states (its canvas_l2 is then the real one).

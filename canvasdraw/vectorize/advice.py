@@ -27,20 +27,22 @@ def baseline(target: np.ndarray, l2: float) -> dict:
 def warning(target: np.ndarray, explained: float | None, input_size: tuple[int, int], model: dict,
             windowed: bool) -> str | None:
     """One line on what is wrong and what to try instead, or None. `target` is the model's view
-    (ink in [0, 1]); `model` holds the facts name, size, slides and data; `windowed`: the picture
+    (ink (S, S) in [0, 1], or a colour picture (S, S, 3)); `model` holds the facts name, size, slides and data; `windowed`: the picture
     was drawn window by window at its own size rather than shrunk to the model's."""
     width, height = input_size
-    if not windowed and max(width, height) > 2 * model["size"]:
+    line_art = target.ndim == 2 and not model.get("task")   # not colour, boxes or coloured digits
+    if line_art and not windowed and max(width, height) > 2 * model["size"]:
         other = ("--drawer auto, which slides this model over large pictures" if model.get("slides") else
                  f"--model {SLIDING_MODEL}, which draws large pictures window by window at their own size")
         return f"a {width}×{height} picture is shrunk to {model['size']} px for {model['name']}; try {other}"
-    if np.mean(target > 0.5) > PHOTO_INK:
+    if line_art and np.mean(target > 0.5) > PHOTO_INK:
         return ("more than half of the picture is ink: canvasdraw draws line art on plain paper (if the ink is "
                 "light on dark, check --invert/--no-invert)")
     if explained is None or explained >= EXPLAINED_FLOOR:
         return None
-    verdict = ("the strokes explain none of the ink (no better than an empty drawing)" if explained <= 0 else
-               f"the strokes explain only {explained:.0%} of the ink")
+    what = "ink" if target.ndim == 2 else "picture"
+    verdict = (f"the drawing explains none of the {what} (no better than an empty drawing)" if explained <= 0 else
+               f"the drawing explains only {explained:.0%} of the {what}")
     other = (f"--model {SYMBOL_MODEL} or --refine 100" if model["name"].startswith("mnist")
              else "--refine 100 or another model (canvasdraw models)")
     return f"{verdict}: the picture is far from what {model['name']} was trained on ({model['data']}); try {other}"

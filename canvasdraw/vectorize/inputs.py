@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from canvasdraw.data.ink import IMAGE_SUFFIXES, ink_of, square_ink
+from canvasdraw.data.ink import IMAGE_SUFFIXES, colour_of, ink_of, square_ink
 from canvasdraw.errors import UserError
 
 MIN_SIDE = 8
@@ -20,7 +20,7 @@ MAX_PIXELS = 64_000_000
 @dataclasses.dataclass
 class Picture:
     """One readable input: ink (S, S) uint8 with 255 = ink (or (H, W), the input's own pixels,
-    when read `native`, or at a chosen working scale), the input's pixel size, and how the drawing
+    when read `native`, or at a chosen working scale; for a colour model (S, S, 3) sRGB on black), the input's pixel size, and how the drawing
     was chosen (canvasdraw.vectorize.choice.Choice as a dict; None when a model was named)."""
 
     path: Path
@@ -49,9 +49,10 @@ def collect(inputs: list[str]) -> tuple[list[Path], list[str]]:
 
 
 def read_picture(path: Path, size: int, invert: bool | None, stem: str, native: bool = False,
-                 texture: bool = False) -> Picture:
+                 texture: bool = False, colour: bool = False) -> Picture:
     """The preprocessed input (module docstring), at the model size S or, `native`, at its own
-    (`texture`: see `ink_of`); UserError with a one-line reason otherwise."""
+    (`texture`: see `ink_of`; `colour`: sRGB on black, `colour_of`); UserError with a one-line
+    reason otherwise."""
     if path.stat().st_size == 0:
         raise UserError(f"{path}: empty file")
     try:
@@ -64,13 +65,19 @@ def read_picture(path: Path, size: int, invert: bool | None, stem: str, native: 
                 if width * height > MAX_PIXELS:
                     raise UserError(f"{path}: {width}×{height} px is too large (at most {MAX_PIXELS // 10**6} "
                                     "megapixels)")
-                ink = ink_of(image, invert, texture)
+                ink = colour_of(image) if colour else ink_of(image, invert, texture)
                 ink = ink if native else square_ink(ink, size)
     except Image.DecompressionBombError:
         raise UserError(f"{path}: too large (at most {MAX_PIXELS // 10**6} megapixels)") from None
     except (OSError, ValueError, SyntaxError) as err:
         raise UserError(f"{path}: not a readable image ({err})") from None
     return Picture(path, stem, ink, width, height)
+
+
+def reads_colour(model) -> bool:
+    """Whether a model (canvasdraw.store.models.Model) reads pictures in colour (sRGB hints, e.g.
+    prisms) rather than as ink."""
+    return model.drawer.spec.hint_channels == 3
 
 
 def unique_stems(files: list[Path]) -> list[str]:

@@ -16,7 +16,7 @@ from canvasdraw.files import write_atomic
 from canvasdraw.render import svg
 from canvasdraw.render.contract import Renderer
 from canvasdraw.vectorize import advice
-from canvasdraw.vectorize.economy import coverages_of, visible_strokes
+from canvasdraw.vectorize.economy import coverages_of, visible_actions, visible_strokes
 from canvasdraw.vectorize.inputs import Picture
 from canvasdraw.vectorize.programs import program_outputs, writes_program
 
@@ -45,16 +45,20 @@ def write_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Pictur
                   rendered: np.ndarray, refine: int) -> dict:
     """Writes one input's four files into `outdir` (module docstring of canvasdraw.vectorize.run);
     `rendered` is the real renderer's drawing of `actions` at the model size. Strokes of an `ink`
-    renderer that draw nothing (canvasdraw.vectorize.economy) are not written. Returns {stem,
+    renderer and shapes of an `over` renderer that draw nothing (canvasdraw.vectorize.economy) are
+    not written. Returns {stem,
     input, l2, blank_l2, explained, warning, strokes, files}."""
     size, drawn_by_drawer = rendered.shape[0], len(actions)
-    if renderer.composite == "ink":
-        actions = actions[visible_strokes(coverages_of(renderer, actions, size))]
+    if renderer.composite in ("ink", "over"):
+        actions = actions[visible_strokes(coverages_of(renderer, actions, size)) if renderer.composite == "ink"
+                          else visible_actions(renderer, actions, size)]
         if len(actions) < drawn_by_drawer:
             rendered = renderer.render(actions, size)
     square = renderer.to_svg(actions, max(picture.width, picture.height))
-    # Scored as drawn by Cairo in the model's view: the file's elements on the padded square.
-    drawn = svg.drawn(renderer, square, size)
+    # Scored as drawn by Cairo in the model's view: the file's elements on the padded square; ink
+    # drawn in colour (coloured MNIST: the picture says nothing of the colour) by its coverage.
+    drawn = (svg.rasterize(square, size)[..., 3:] if picture.ink.ndim == 2 and renderer.channels == 3 else
+             svg.drawn(renderer, square, size))
     record = {"refine_steps": refine, "strokes_not_written": drawn_by_drawer - len(actions)}
     files = {}
     if writes_program(renderer):
@@ -87,8 +91,10 @@ def _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record, 
     atomically (OUTDIR and its parents are created with the first): a failure leaves none. `drawn` is the SVG as Cairo draws it (ink in
     the target's pixels): "l2" is its error, "raster_l2" our raster's. `model` holds the facts
     name, size, slides and data, `windowed` says how the picture was drawn (`advice.warning`)."""
-    target = picture.ink.astype(np.float32) / 255
-    l2 = float(np.mean((drawn[..., 0] - target) ** 2))
+    target = picture.ink.astype(np.float32) / 255   # (S, S) ink or (S, S, 3) colour
+    compared = target[..., None] if target.ndim == 2 else target
+    shape_only = target.ndim == 2 and renderer.channels == 3   # ink drawn in colour: `drawn` is its coverage
+    l2 = float(np.mean((drawn - compared) ** 2))
     scores = {"l2": l2, **advice.baseline(target, l2)}
     # A drawing chosen by the picture's pen (picture.choice) was sized on purpose: no advice on its size.
     scores["warning"] = advice.warning(target, scores["explained"], (picture.width, picture.height), model,
@@ -96,7 +102,8 @@ def _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record, 
     record = {"input": str(picture.path), "model": model["name"], "renderer": renderer.name,
               "renderer_version": renderer.version, "size": rendered.shape[0],
               "input_size": [picture.width, picture.height], **scores,
-              "raster_l2": float(np.mean((rendered[..., 0] - target) ** 2)), **record}
+              "raster_l2": None if shape_only else float(np.mean((svg.picture_of(renderer, rendered) - compared) ** 2)),
+              **record}
     if not writes_program(renderer):  # a program renderer writes its program instead of actions
         record["action_names"] = [p.name for p in renderer.action_spec]
     if picture.choice:
@@ -104,7 +111,10 @@ def _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record, 
     contents = {
         f"{picture.stem}.svg": svg_text,
         f"{picture.stem}.png": pictures.png_bytes(renderer.to_rgb(rendered), PNG_LEVEL),
-        f"{picture.stem}_overlay.png": pictures.overlay_png(target, rendered[..., 0], overlay_scale, PNG_LEVEL),
+        f"{picture.stem}_overlay.png": (pictures.overlay_png(target, rendered[..., 0], overlay_scale, PNG_LEVEL)
+                                        if renderer.channels == 1 else
+                                        pictures.blend_png(np.broadcast_to(compared, rendered.shape),
+                                                           renderer.to_rgb(rendered), overlay_scale, PNG_LEVEL)),
         f"{picture.stem}.json": json.dumps(record, indent=1) + "\n", **extra_files}
     for name, content in contents.items():
         write_atomic(outdir / name, content)

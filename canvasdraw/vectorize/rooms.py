@@ -1,8 +1,7 @@
 """Floor-plan models in `vectorize`: the drawer's rectangles as labelled rooms.
 
-A rectangle is a room when it shows: `visible_actions` drops, one at a time in drawing order,
-every rectangle whose removal changes less than MIN_VISIBLE of the picture (a step that drew
-nothing, or a room drawn again over itself), so each room is written once. Its type is the
+A rectangle is a room when it shows (`economy.visible_actions`: a step that drew nothing, or a
+room drawn again over itself, is dropped), so each room is written once. Its type is the
 model's palette colour nearest the colour it is drawn in, and it is written in exactly that
 colour. For `<stem>` the files are:
   <stem>.svg          one <rect> per room in drawing order, filled with its type's colour, its
@@ -26,12 +25,10 @@ from canvasdraw import pictures
 from canvasdraw.files import write_atomic
 from canvasdraw.render.color import lab_to_rgb, normalised_lab
 from canvasdraw.render.contract import Renderer
+from canvasdraw.vectorize.economy import visible_actions
 from canvasdraw.vectorize.inputs import Picture
 from canvasdraw.vectorize.outputs import OVERLAY_SCALE, PNG_LEVEL, placed_svg
 
-MIN_VISIBLE = 0.002     # of the picture's pixels (~33 at 128 px; the smallest room has ~150)
-CHANGED = 0.3           # a pixel changes when a channel moves more than this; a rectangle drawn
-                        # twice changes its anti-aliased edge by at most a quarter of its colour
 PLAN_INK = (0.01, 0.6)  # a plan's share of inked pixels (walls and lines on paper)
 MAX_GREY = 0.35         # a plan's share of mid-grey pixels (a photo's is larger)
 
@@ -47,18 +44,6 @@ def looks_like_plan(ink: np.ndarray) -> bool:
     x = ink.astype(np.float32) / 255
     grey = np.mean((x > 0.2) & (x < 0.8))
     return PLAN_INK[0] <= np.mean(x > 0.5) <= PLAN_INK[1] and grey <= MAX_GREY
-
-
-def visible_actions(renderer: Renderer, actions: np.ndarray, size: int) -> list[int]:
-    """Indices of the actions kept (module docstring), in drawing order."""
-    kept = list(range(len(actions)))
-    full = renderer.render(actions, size)
-    for i in range(len(actions)):
-        rest = [k for k in kept if k != i]
-        without = renderer.render(actions[rest], size) if rest else renderer.blank(size)
-        if np.mean(np.abs(without - full).max(axis=-1) > CHANGED) < MIN_VISIBLE:
-            kept = rest
-    return kept
 
 
 def room_types(lab: np.ndarray, palette_lab: list) -> np.ndarray:

@@ -47,7 +47,7 @@ from canvasdraw.processes import die_with_parent
 from canvasdraw.store.models import Model, load_model
 from canvasdraw.vectorize.choice import SINGLE_MODEL, SINGLE_SIZE, SLIDING_MODEL, choose, scaled
 from canvasdraw.vectorize.economy import written_strokes
-from canvasdraw.vectorize.inputs import Picture, collect, read_picture, unique_stems
+from canvasdraw.vectorize.inputs import Picture, collect, read_picture, reads_colour, unique_stems
 from canvasdraw.vectorize.outputs import write_many, write_window_outputs
 from canvasdraw.vectorize.programs import writes_program
 from canvasdraw.vectorize.rooms import finds_rooms, write_room_many
@@ -66,7 +66,8 @@ DRAWERS = ("auto", "single", "sliding", "hierarchical")
 @dataclasses.dataclass(frozen=True)
 class Options:
     """How to draw: `refine` Adam steps through the canvas after the drawer (single window only;
-    None: 0 with a named model, the choice's steps without one);
+    None: a named model's default (its facts' "refine", e.g. prisms; else 0), the choice's steps
+    without one);
     `invert` forces the ink polarity (None: from the border); `batch_size` pictures per jitted
     call; `drawer`, `overlap`, `order`: module docstring; `coarse`: the hierarchical drawer's
     coarse module (default: the model itself)."""
@@ -93,9 +94,11 @@ class Options:
             if self.refine or self.drawer in ("sliding", "hierarchical"):
                 raise UserError(f"model {model.name} finds rooms in one window: no --refine, no --drawer "
                                 f"{self.drawer}")
-        elif model.renderer.channels != 1:
-            raise UserError(f"model {model.name} draws {model.renderer.channels}-channel states; vectorize needs a "
-                            "one-channel (ink) model or a floor-plan model")
+        elif model.renderer.channels != 1 and self.drawer in ("sliding", "hierarchical"):
+            raise UserError(f"model {model.name} draws colour pictures in one window: no --drawer {self.drawer}")
+        if self.refine and model.drawer.spec.hint_channels != model.renderer.channels:
+            raise UserError(f"model {model.name} translates its pictures (they are not its drawings' targets): "
+                            "no --refine")
 
     def native(self, model: Model) -> bool:
         """Whether pictures are read at their own size, for the sliding or hierarchical drawer:
@@ -120,7 +123,8 @@ class _Run:
         """The preprocessed picture, or its one-line error; without a model, at its chosen scale."""
         try:
             picture = read_picture(path, self.size, self.options.invert, stem, self.native,
-                                   texture=self.model is not None and writes_program(self.model.renderer))
+                                   texture=self.model is not None and writes_program(self.model.renderer),
+                                   colour=self.model is not None and reads_colour(self.model))
         except UserError as err:
             return str(err)
         if self.model is None:
@@ -147,7 +151,8 @@ class _Run:
     def draw_batch(self, batch: list[Picture]) -> None:
         """Draws pictures at the model size in one batched call and queues their files."""
         o, model = self.options, self.model_of(batch[0])
-        refine = o.refine if o.refine is not None else (batch[0].choice["refine"] if batch[0].choice else 0)
+        refine = (o.refine if o.refine is not None else batch[0].choice["refine"] if batch[0].choice else
+                  model.facts.get("refine", 0))
         actions, rendered = draw_inks(model, np.stack([p.ink for p in batch]), refine, o.batch_size,
                                       self.threads.map)
         if finds_rooms(model.facts):

@@ -14,7 +14,8 @@ from canvasdraw.vectorize.real_renderer import draw_with_renderer
 
 def draw_inks(model: Model, inks: np.ndarray, refine: int = 0, batch_size: int = 256,
               map=map) -> tuple[np.ndarray, np.ndarray]:
-    """Actions (B, N, D) in [0, 1] for inks (B, S, S) uint8, and their real re-renders (B, S, S, C).
+    """Actions (B, N, D) in [0, 1] for inks (B, S, S) uint8 (or colour pictures (B, S, S, 3)), and
+    their real re-renders (B, S, S, C).
 
     The drawer runs with the real renderer in the loop (`draw_with_renderer`; the canvas is not
     needed). `refine` > 0 adds that many Adam steps on the actions through the canvas
@@ -24,8 +25,9 @@ def draw_inks(model: Model, inks: np.ndarray, refine: int = 0, batch_size: int =
     actions, rendered = [], []
     for first in range(0, len(inks), batch_size):
         chunk = inks[first:first + batch_size]
-        hints = np.zeros((min(batch_size, 1 << (len(chunk) - 1).bit_length()),) + chunk.shape[1:] + (1,), np.float32)
-        hints[:len(chunk), ..., 0] = chunk / np.float32(255)
+        chunk = chunk[..., None] if chunk.ndim == 3 else chunk
+        hints = np.zeros((min(batch_size, 1 << (len(chunk) - 1).bit_length()),) + chunk.shape[1:], np.float32)
+        hints[:len(chunk)] = chunk / np.float32(255)
         acts, states = draw_with_renderer(model.drawer, renderer, hints, map)
         if refine:
             acts, _, _ = optimize_actions(model.canvas, hints, jnp.asarray(renderer.blank(size)), acts, refine)

@@ -1,0 +1,35 @@
+"""Coloured MNIST (paper §4.3, Fig. 11a): a drawer of `bezier_color` strokes through the 64 px
+`bezier_color` canvas, trained to translate the grey MNIST-64 digit (hint) into the same digit
+drawn in its class's colour (target, `mnist_color:DIR`, canvasdraw.data.mnist): it must draw the
+digit and name its class, from pixels alone.
+
+Each stroke's colour is chosen from the ten class colours (straight through a softmax,
+`DrawerSpec.palette`), so a stroke is drawn in exactly a class colour, as the SVG writes it.
+
+Run book (MNIST IDX files with labels in DATA, e.g. ../shared/data/mnist; 2 CPU cores):
+    canvasdraw train-canvas --config configs/canvas.py:renderer=bezier_color --workdir runs/canvas_bezier_color \
+        --config.steps=25000
+    canvasdraw export-canvas --workdir runs/canvas_bezier_color -o canvasdraw/weights/bezier_color.msgpack --half
+    canvasdraw train-drawer --config configs/drawer_color_mnist.py --workdir runs/color_mnist --config.data=mnist_color:DATA
+    canvasdraw export-model --workdir runs/color_mnist -o canvasdraw/weights/models/color_mnist.msgpack --half
+    python scripts/bench_color.py --model color_mnist --data DATA
+
+The drawer starts from the shipped grey `mnist_4lstm` (`init_from`; its first layer reads each
+colour channel with the ink weights, the colour choice starts fresh: train.drawer.start_from), so
+it already draws digits and learns to name them.
+
+Variants: (default) 4 strokes; smoke (16 px, tests).
+"""
+
+from canvasdraw.data.mnist import class_palette
+from canvasdraw_configs.drawer import drawer_config
+
+
+def get_config(arg=None):
+    if arg not in (None, "", "smoke"):
+        raise ValueError(f"unknown variant {arg!r}: use smoke or nothing")
+    config = drawer_config("mnist_color:data/mnist", "bezier_color", "smoke" if arg == "smoke" else "4lstm")
+    config.drawer.palette, config.drawer.palette_at = tuple(map(tuple, class_palette().tolist())), 7
+    if arg != "smoke":
+        config.init_from, config.steps, config.learning_rate = "mnist_4lstm", 4_000, 5e-4
+    return config

@@ -1,0 +1,129 @@
+"""Prisms: generated scenes drawn in depth order, 3D box scores, colour pictures in `vectorize`."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from canvasdraw.cli.main import main
+from canvasdraw.data.ink import colour_of
+from canvasdraw.data.prisms import TEST_SEED, depth_order, make_scene, scene_set
+from canvasdraw.data.sources import load_images
+from canvasdraw.errors import UserError
+from canvasdraw.metrics.boxes import box_iou
+from canvasdraw.metrics.prisms import SceneCounts, boxes_of
+from canvasdraw.render import load_renderer
+from canvasdraw.render.color import normalised_lab
+from canvasdraw.vectorize.economy import visible_actions
+
+PRISMS = load_renderer("prisms")
+RED, BLUE = normalised_lab([53, 80, 67]), normalised_lab([32, 79, -108])
+
+
+def _box(*corners, lab=RED):
+    return np.concatenate([corners, lab]).astype(np.float32)
+
+
+def test_depth_order_puts_the_nearer_box_last_in_every_view():
+    back = [0.1, 0.1, 0.6, 0.5, 0.5, 0.9]                # behind: large z
+    front = [0.3, 0.3, 0.1, 0.7, 0.7, 0.4]               # overlaps it in the front view (x, y)
+    assert depth_order(np.array([front, back])) == [1, 0]
+    right = [0.6, 0.2, 0.2, 0.9, 0.6, 0.6]               # beside `left`, seen from the right (large x)
+    left = [0.1, 0.3, 0.3, 0.4, 0.7, 0.5]
+    assert depth_order(np.array([right, left])) == [1, 0]
+    top = [0.2, 0.0, 0.2, 0.6, 0.2, 0.6]                  # above `low` (y points down)
+    low = [0.3, 0.5, 0.3, 0.5, 0.9, 0.5]
+    assert depth_order(np.array([top, low])) == [1, 0]
+    # Three boxes hiding each other in a cycle: A hides B in front, B hides C from the right, C hides A from above.
+    a, b, c = [0, .3, 0, .4, .7, .3], [.3, .1, .4, .6, .7, .8], [0, 0, .2, .25, .25, .5]
+    assert depth_order(np.array([a, b, c])) is None
+    # Drawn in that order, the front view shows the near box where both are.
+    picture = PRISMS.render(np.stack([_box(*back, lab=BLUE), _box(*front)]), 64)
+    assert np.allclose(picture[14, 14], PRISMS.render(_box(*front)[None], 64)[14, 14])
+
+
+def test_scenes_are_deterministic_disjoint_held_out_and_drawn_by_the_renderer():
+    images, scenes = scene_set(PRISMS, 12, "train", "mixed", (1, 6), 32)
+    again, _ = scene_set(PRISMS, 12, "train", "mixed", (1, 6), 32)
+    held_out, _ = scene_set(PRISMS, 12, "test", "mixed", (1, 6), 32)
+    assert images.shape == (12, 32, 32, 3) and images.dtype == np.uint8 and np.array_equal(images, again)
+    assert not any(np.array_equal(a, b) for a in images for b in held_out)
+    for image, scene in zip(images, scenes):
+        assert 1 <= len(scene) <= 6 and scene.min() >= 0 and scene.max() <= 1
+        boxes = boxes_of(scene)
+        assert np.allclose(box_iou(boxes, boxes), np.eye(len(boxes)), atol=1e-9)   # no shared volume
+        assert depth_order(boxes) is not None
+        assert np.array_equal(image, np.round(PRISMS.render(scene, 32) * 255).astype(np.uint8))
+    for kind in ("random", "structured"):
+        assert all(len(make_scene(np.random.default_rng(TEST_SEED + s), 5, kind)) == 5 for s in range(10))
+
+
+def test_prisms_source_and_its_errors():
+    data = load_images("prisms:20:structured:4-6", 32, "test")
+    assert data.hints.shape == (16, 32, 32, 3) and data.targets is None
+    for bad in ("prisms:0", "prisms:10:wooden", "prisms:10:random:0-3", "prisms:10:random:5-3", "prisms:10:random:1-7"):
+        with pytest.raises(UserError, match="prisms:N"):
+            load_images(bad, 32, "train")
+
+
+def test_scene_scores_match_boxes_in_3d_and_measure_colour():
+    truth = np.stack([_box(0, 0, 0, .5, .5, .5), _box(.5, .5, .5, 1, 1, 1, lab=BLUE)])
+    perfect = SceneCounts()
+    guess = truth[::-1].copy()
+    guess[0, :6] = np.roll(guess[0, :6], 3)   # order does not matter, nor which corner comes first
+    perfect.add(guess, truth)
+    assert perfect.scores() == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "corner_error": 0.0, "delta_e": 0.0}
+    off = SceneCounts()
+    guess = truth.copy()
+    guess[0, [0, 3]] += 0.1                    # IoU 0.4/0.6 = 0.67: still a match, both corners 0.1 off
+    guess[1, :6] = [.5, .5, .5, .75, .75, .75]  # IoU 1/8: no match
+    guess[0, 6] -= 0.2                         # L* 20 darker
+    off.add(np.concatenate([guess, guess[:1]]), truth)   # a duplicate is a false positive
+    scores = off.scores()
+    assert (scores["precision"], scores["recall"]) == (pytest.approx(1 / 3), 0.5)
+    assert scores["corner_error"] == pytest.approx(0.1) and scores["delta_e"] == pytest.approx(20, abs=1e-3)
+
+
+def test_boxes_drawn_twice_or_collapsed_are_not_written():
+    box, sliver = _box(.1, .1, .1, .6, .6, .6), _box(.5, .5, .5, .5004, .9, .5003, lab=BLUE)
+    assert visible_actions(PRISMS, np.stack([sliver, box, box]), 64) == [2]   # one of the two stays
+
+
+def test_colour_pictures_read_on_black_whatever_the_paper():
+    rgb = np.zeros((40, 40, 3), np.uint8)
+    rgb[10:20, 10:30] = (200, 30, 40)
+    assert np.array_equal(colour_of(Image.fromarray(rgb)), rgb)
+    on_white = rgb.copy()
+    on_white[rgb.max(-1) == 0] = (250, 248, 252)
+    assert np.array_equal(colour_of(Image.fromarray(on_white)), rgb)
+
+
+@pytest.mark.slow
+def test_smoke_prisms_drawer_vectorizes_colour_views(tmp_path, capsys):
+    from flax import nnx
+
+    from canvasdraw.nets.canvas import make_canvas, spec_for
+    from canvasdraw.store.canvases import export_canvas
+    from canvasdraw.train.drawer import train_and_evaluate
+    from canvasdraw_configs.drawer_prisms import get_config
+
+    export_canvas(make_canvas(spec_for(PRISMS, 16, hidden=16), nnx.Rngs(0)), tmp_path / "c.msgpack")
+    config = get_config("smoke")
+    config.canvas = str(tmp_path / "c.msgpack")
+    assert 0 <= train_and_evaluate(config, str(tmp_path / "run"))["svg_l2"] <= 1
+    assert main(["export-model", "--workdir", str(tmp_path / "run"), "-o", str(tmp_path / "m.msgpack")]) == 0
+    images, _ = scene_set(PRISMS, 1, "test", "random", (2, 3), 96)
+    Image.fromarray(images[0]).save(tmp_path / "views.png")
+    capsys.readouterr()
+    assert main(["vectorize", str(tmp_path / "views.png"), "-o", str(tmp_path / "out"), "--model",
+                 str(tmp_path / "m.msgpack")]) == 0
+    record = json.loads((tmp_path / "out" / "views.json").read_text())
+    assert record["action_names"][:6] == ["x0", "y0", "z0", "x1", "y1", "z1"] and record["input_size"] == [96, 96]
+    assert len(record["actions"]) + record["strokes_not_written"] == 2 and 0 <= record["l2"] <= 1
+    assert all(len(row) == 9 for row in record["actions"])
+    with Image.open(tmp_path / "out" / "views_overlay.png") as overlay:
+        assert overlay.mode == "RGB" and overlay.size == (32, 32)
+    assert main(["vectorize", str(tmp_path / "views.png"), "-o", str(tmp_path / "out2"), "--model",
+                 str(tmp_path / "m.msgpack"), "--drawer", "sliding"]) == 2
+    assert "colour pictures in one window" in capsys.readouterr().err
