@@ -62,3 +62,15 @@ def drawer_config(data: str, canvas: str, variant: str | None):
     else:
         raise ValueError(f"unknown variant {variant!r}: use <N>lstm, <N>plain (e.g. 4lstm, 20lstm) or smoke")
     return c
+
+
+def task_config(arg, data: str, canvas: str, variant: str, smoke_data: str | None = None, hint_channels: int = 1):
+    """The config of a task's drawer family (configs/drawer_<task>.py) before its own settings:
+    `arg` is nothing (the family's `variant`, e.g. "6lstm") or "smoke" (16 px, tests; data
+    `smoke_data` when given); `hint_channels` 3 for colour hints."""
+    if arg not in (None, "", "smoke"):
+        raise ValueError(f"unknown variant {arg!r}: use smoke or nothing")
+    smoke = arg == "smoke"
+    c = drawer_config(smoke_data if smoke and smoke_data else data, canvas, "smoke" if smoke else variant)
+    c.hint_channels = hint_channels
+    return c

@@ -25,13 +25,11 @@ Variants: (default) 4 strokes; smoke (16 px, tests).
 """
 
 from canvasdraw.data.mnist import class_palette
-from canvasdraw_configs.drawer import drawer_config
+from canvasdraw_configs.drawer import task_config
 
 
 def get_config(arg=None):
-    if arg not in (None, "", "smoke"):
-        raise ValueError(f"unknown variant {arg!r}: use smoke or nothing")
-    config = drawer_config("mnist_color:data/mnist", "bezier_color", "smoke" if arg == "smoke" else "4lstm")
+    config = task_config(arg, "mnist_color:data/mnist", "bezier_color", "4lstm")
     config.drawer.palette, config.drawer.palette_at = tuple(map(tuple, class_palette().tolist())), 7
     if arg != "smoke":
         config.init_from, config.steps, config.learning_rate = "mnist_4lstm", 4_000, 5e-4

@@ -14,16 +14,11 @@ fresh, its opacity row writes the alpha: train.drawer.start_from).
 Variants: (default) 8 strokes; smoke (16 px, tests).
 """
 
-from canvasdraw_configs.drawer import drawer_config
+from canvasdraw_configs.drawer import task_config
 
 
 def get_config(arg=None):
-    if arg not in (None, "", "smoke"):
-        raise ValueError(f"unknown variant {arg!r}: use smoke or nothing")
-    config = drawer_config("pen_color:20000", "bezier_color", "smoke" if arg == "smoke" else "8lstm")
-    config.hint_channels = 3
-    if arg == "smoke":
-        config.data = "pen_color:32"
-    else:
+    config = task_config(arg, "pen_color:20000", "bezier_color", "8lstm", smoke_data="pen_color:32", hint_channels=3)
+    if arg != "smoke":
         config.init_from, config.steps, config.learning_rate = "lineart_20lstm", 5_000, 5e-4
     return config

@@ -20,16 +20,12 @@ Variants: (default) the run above; smoke (16 px through a smoke canvas, tests).
 """
 
 from canvasdraw.data.floorplans import palette
-from canvasdraw_configs.drawer import drawer_config
+from canvasdraw_configs.drawer import task_config
 
 
 def get_config(arg=None):
-    if arg not in (None, "", "smoke"):
-        raise ValueError(f"unknown variant {arg!r}: use smoke or nothing")
-    config = drawer_config("floorplans:40000", "rectangles_128", "smoke" if arg == "smoke" else "14lstm")
-    if arg == "smoke":
-        config.data = "floorplans:32"
-    else:
+    config = task_config(arg, "floorplans:40000", "rectangles_128", "14lstm", smoke_data="floorplans:32")
+    if arg != "smoke":
         config.size, config.steps, config.batch_size = 128, 24_000, 64
         config.eval_every, config.checkpoint_every = 5_000, 1_000
         config.drawer.widths, config.drawer.hidden = (64, 128, 64), 512

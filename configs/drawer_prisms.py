@@ -20,17 +20,12 @@ start, the drawer covers every scene with one box in the scene's mean colour (SV
 Variants: (default) the run above; smoke (16 px, a few updates, tests).
 """
 
-from canvasdraw_configs.drawer import drawer_config
+from canvasdraw_configs.drawer import task_config
 
 
 def get_config(arg=None):
-    if arg not in (None, "", "smoke"):
-        raise ValueError(f"unknown variant {arg!r}: use smoke or nothing")
-    config = drawer_config("prisms:40000", "prisms", "smoke" if arg == "smoke" else "6lstm")
-    config.hint_channels = 3
-    if arg == "smoke":
-        config.data = "prisms:32"
-    else:
+    config = task_config(arg, "prisms:40000", "prisms", "6lstm", smoke_data="prisms:32", hint_channels=3)
+    if arg != "smoke":
         config.steps, config.eval_every, config.checkpoint_every = 12_000, 2_000, 500
         config.drawer.widths = (32, 64, 128)
     return config

@@ -34,7 +34,7 @@ from canvasdraw.data.pen import pen_set
 from canvasdraw.render import svg
 from canvasdraw.render.color import rgb_to_lab
 from canvasdraw.store.models import load_model
-from canvasdraw.vectorize.economy import coverages_of, visible_actions, visible_strokes
+from canvasdraw.vectorize.economy import visible
 from canvasdraw.vectorize.single import draw_inks
 
 
@@ -44,9 +44,7 @@ def written(model, inks: np.ndarray) -> tuple[list[np.ndarray], float]:
     draw_inks(model, inks[:256])   # compiled before the clock starts
     began = time.perf_counter()
     actions, _ = draw_inks(model, inks)
-    keep = ((lambda a: visible_strokes(coverages_of(renderer, a, size))) if renderer.composite == "ink"
-            else (lambda a: visible_actions(renderer, a, size)))
-    kept = [a[keep(a)] for a in actions]
+    kept = [a[visible(renderer, a, size)] for a in actions]
     return kept, (time.perf_counter() - began) / len(inks)
 
 
@@ -65,12 +63,6 @@ def lab_l2(drawn: np.ndarray, target: np.ndarray) -> float:
     return float(np.mean((rgb_to_lab(drawn) - rgb_to_lab(target)) ** 2))
 
 
-def over_black(svg_text: str, size: int) -> np.ndarray:
-    """An SVG drawn by Cairo at `size` px over black, sRGB (S, S, 3)."""
-    rgba = svg.rasterize(svg_text, size)
-    return rgba[..., :3] * rgba[..., 3:]
-
-
 def pen_recreation(model_name: str, count: int, figure: str | None) -> dict:
     """Our colour model and vtracer on `count` held-out colour drawings (module docstring)."""
     import tempfile
@@ -82,7 +74,7 @@ def pen_recreation(model_name: str, count: int, figure: str | None) -> dict:
     images = pen_set(count, "test", size, colour=True)[0]
     targets = images.astype(np.float32) / 255
     ours, ours_time = written(model, images)
-    ours_drawn = [over_black(model.renderer.to_svg(a, size), size) for a in ours]
+    ours_drawn = [svg.drawn(model.renderer, model.renderer.to_svg(a, size), size) for a in ours]   # over black
     traced, paths = [], []
     with tempfile.TemporaryDirectory() as folder:
         began = time.perf_counter()
@@ -92,7 +84,7 @@ def pen_recreation(model_name: str, count: int, figure: str | None) -> dict:
         theirs_time = (time.perf_counter() - began) / count
         for k in range(count):
             text = Path(f"{folder}/{k}.svg").read_text()
-            traced.append(over_black(text, size))
+            traced.append(svg.drawn(model.renderer, text, size))
             paths.append(text.count("<path"))
     result = {"drawings": count, "lab_l2": float(np.mean([lab_l2(d, t) for d, t in zip(ours_drawn, targets)])),
               "vtracer_lab_l2": float(np.mean([lab_l2(d, t) for d, t in zip(traced, targets)])),

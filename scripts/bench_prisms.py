@@ -32,7 +32,7 @@ from canvasdraw.metrics.prisms import SceneCounts, boxes_of
 from canvasdraw.nets.optimize import optimize_actions
 from canvasdraw.render import lab_to_rgb, svg
 from canvasdraw.store.models import load_model
-from canvasdraw.vectorize.economy import visible_actions
+from canvasdraw.vectorize.economy import visible
 from canvasdraw.vectorize.single import draw_inks
 
 CHUNK = 64   # scenes per compiled optimisation call
@@ -54,7 +54,8 @@ def score(renderer, pictures_u8, scenes, found, size) -> dict:
 
 
 def kept(renderer, actions: np.ndarray, size: int) -> list[np.ndarray]:
-    return [a[visible_actions(renderer, a, size)] for a in actions]
+    """Each scene's boxes that `vectorize` writes (`economy.visible`)."""
+    return [a[visible(renderer, a, size)] for a in actions]
 
 
 def optimised(model, targets: np.ndarray, steps: int, start: np.ndarray | None = None) -> list[np.ndarray]:

@@ -84,8 +84,8 @@ def drawer_setup(config):
     if config.size % 2**config.pyramid:
         raise UserError(f"config.pyramid {config.pyramid}: size {config.size} cannot be halved that often")
     try:
-        spec = DrawerSpec(size=cs.size, hint_channels=config.get("hint_channels", 1), state_channels=cs.channels, action_dim=cs.action_dim,
-                          steps=config.steps_per_image, **dict(config.drawer))
+        spec = DrawerSpec(size=cs.size, hint_channels=config.get("hint_channels", 1), state_channels=cs.channels,
+                          action_dim=cs.action_dim, steps=config.steps_per_image, **dict(config.drawer))
         spec.check()
     except (ValueError, TypeError) as err:
         raise UserError(f"config.drawer: {err}") from None

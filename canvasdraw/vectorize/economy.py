@@ -66,6 +66,16 @@ def visible_actions(renderer, actions: np.ndarray, size: int) -> list[int]:
     return kept
 
 
+def visible(renderer, actions: np.ndarray, size: int) -> list[int] | np.ndarray:
+    """What a drawing of `actions` (N, D) at `size` px writes (indices or a mask, drawing order):
+    `visible_strokes` for `ink` renderers, `visible_actions` for `over` renderers, all otherwise."""
+    if renderer.composite == "ink":
+        return visible_strokes(coverages_of(renderer, actions, size))
+    if renderer.composite == "over":
+        return visible_actions(renderer, actions, size)
+    return np.ones(len(actions), bool)
+
+
 def coverages_of(renderer, actions: np.ndarray, size: int) -> np.ndarray:
     """(N, S, S) each action's ink drawn alone by an `ink` renderer at S px."""
     return np.stack([renderer.render(action[None], size)[..., 0] for action in actions]) if len(actions) else \

@@ -16,7 +16,7 @@ from canvasdraw.files import write_atomic
 from canvasdraw.render import svg
 from canvasdraw.render.contract import Renderer
 from canvasdraw.vectorize import advice
-from canvasdraw.vectorize.economy import coverages_of, visible_actions, visible_strokes
+from canvasdraw.vectorize.economy import visible
 from canvasdraw.vectorize.inputs import Picture
 from canvasdraw.vectorize.programs import program_outputs, writes_program
 
@@ -41,6 +41,12 @@ def placed_svg(svg_text: str, picture: Picture) -> str:
     return ROOT_TAG.sub(reframe, svg_text, count=1)
 
 
+def coverage_scored(renderer: Renderer, picture: Picture) -> bool:
+    """Whether a drawing is scored by its coverage alone: ink read in (S, S) and drawn in colour
+    (coloured MNIST; the picture says nothing of the colour). `drawn` is then the SVG's alpha."""
+    return picture.ink.ndim == 2 and renderer.channels == 3
+
+
 def write_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Picture, actions: np.ndarray,
                   rendered: np.ndarray, refine: int) -> dict:
     """Writes one input's four files into `outdir` (module docstring of canvasdraw.vectorize.run);
@@ -49,15 +55,13 @@ def write_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Pictur
     not written. Returns {stem,
     input, l2, blank_l2, explained, warning, strokes, files}."""
     size, drawn_by_drawer = rendered.shape[0], len(actions)
-    if renderer.composite in ("ink", "over"):
-        actions = actions[visible_strokes(coverages_of(renderer, actions, size)) if renderer.composite == "ink"
-                          else visible_actions(renderer, actions, size)]
-        if len(actions) < drawn_by_drawer:
-            rendered = renderer.render(actions, size)
+    actions = actions[visible(renderer, actions, size)]
+    if len(actions) < drawn_by_drawer:
+        rendered = renderer.render(actions, size)
     square = renderer.to_svg(actions, max(picture.width, picture.height))
     # Scored as drawn by Cairo in the model's view: the file's elements on the padded square; ink
     # drawn in colour (coloured MNIST: the picture says nothing of the colour) by its coverage.
-    drawn = (svg.rasterize(square, size)[..., 3:] if picture.ink.ndim == 2 and renderer.channels == 3 else
+    drawn = (svg.rasterize(square, size)[..., 3:] if coverage_scored(renderer, picture) else
              svg.drawn(renderer, square, size))
     record = {"refine_steps": refine, "strokes_not_written": drawn_by_drawer - len(actions)}
     files = {}
@@ -93,7 +97,6 @@ def _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record, 
     name, size, slides and data, `windowed` says how the picture was drawn (`advice.warning`)."""
     target = picture.ink.astype(np.float32) / 255   # (S, S) ink or (S, S, 3) colour
     compared = target[..., None] if target.ndim == 2 else target
-    shape_only = target.ndim == 2 and renderer.channels == 3   # ink drawn in colour: `drawn` is its coverage
     l2 = float(np.mean((drawn - compared) ** 2))
     scores = {"l2": l2, **advice.baseline(target, l2)}
     # A drawing chosen by the picture's pen (picture.choice) was sized on purpose: no advice on its size.
@@ -102,8 +105,8 @@ def _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record, 
     record = {"input": str(picture.path), "model": model["name"], "renderer": renderer.name,
               "renderer_version": renderer.version, "size": rendered.shape[0],
               "input_size": [picture.width, picture.height], **scores,
-              "raster_l2": None if shape_only else float(np.mean((svg.picture_of(renderer, rendered) - compared) ** 2)),
-              **record}
+              "raster_l2": None if coverage_scored(renderer, picture) else
+              float(np.mean((svg.picture_of(renderer, rendered) - compared) ** 2)), **record}
     if not writes_program(renderer):  # a program renderer writes its program instead of actions
         record["action_names"] = [p.name for p in renderer.action_spec]
     if picture.choice:
