@@ -46,6 +46,9 @@ def drawer_config(data: str, canvas: str, variant: str | None):
     c.every_step = 0.0            # weight of the L2 of every intermediate drawing x_1..x_N vs the target:
                                   # each step must bring the drawing closer (boxes: one mean-coloured box
                                   # over the whole scene is no longer a cheap first step)
+    c.overlap = 0.0               # weight of the boxes' pairwise overlap (renderers with box_axes:
+                                  # rectangles, prisms): rooms and solids never share area, so a drawer
+                                  # may not paint a background box and the details over it
     c.real_forward = False        # unroll with the real renderer's states, the canvas's gradients
                                   # (nets.frozen.RealForwardCanvas): no canvas errors to exploit
     c.shift = 0                   # augmentation: move each training image by up to this many pixels

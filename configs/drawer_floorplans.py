@@ -1,36 +1,36 @@
-"""Floor plans -> room boxes (paper §4.3): a drawer of `rectangles` through the 128 px canvas,
+"""Floor plans -> room boxes (paper §4.3): a drawer of `rectangles` through the 64 px canvas,
 trained to translate the plan drawing (hint) into its room-type image (target: each room's floor
 in its type's colour, canvasdraw.data.floorplans); no paired actions are ever used.
 
-128 px, not the paper's 64: room names at 9-13 px on the 256 px sheet are 5-6 px tall here and
-still tell BATH from BED; at 64 px they are blots. 14 steps: two more than the most boxes a plan
-has (12); a step may draw nothing (a box of no area, where every step starts) or a room again,
-and such boxes are not written (`vectorize.rooms`).
+A curriculum in rooms and steps, as for prisms (docs/results.md): a drawer with many more steps
+than a plan has rooms paints (a mean-coloured box over the footprint, details layered over it),
+and one that starts on all 2–12 rooms never leaves that; with 4 steps on plans of 2–3 rooms each
+step must be a room. Then 8 steps on 2–6 rooms and 12 (the most boxes a plan has) on 2–12. A step
+may draw nothing (a box of no area) or a room hidden by later ones; such boxes are not written
+(`vectorize.rooms`). Colours are emitted in LAB; a room's type is the nearest palette colour.
 
-Run book (the shipped `floorplans` model; canvas run book in configs/canvas.py):
-    canvasdraw train-canvas --config configs/canvas.py:renderer=rectangles --workdir runs/canvas_rectangles_128 \
-        --config.size=128 --config.steps=12000            # CPU 2 cores, ~7 steps/s
-    canvasdraw export-canvas --workdir runs/canvas_rectangles_128 -o canvasdraw/weights/rectangles_128.msgpack --half
-    canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans   # on a GPU:
-        STAGES=configs/drawer_floorplans.py@330 NAME=floorplans scripts/device_train.sh runs it and exports the model (2 CPU cores: ~0.3 updates/s)
-    canvasdraw export-model --workdir runs/floorplans -o canvasdraw/weights/models/floorplans.msgpack --half
+Run book (the shipped `floorplans` model; CPU 2 cores; the 64 px `rectangles` canvas is shipped):
+    canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_a \
+        --config.data=floorplans:8000::2-3 --config.steps_per_image=4 --config.steps=6000 \
+        --config.eval_every=1000                                                 # ~7 min
+    canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_b \
+        --config.data=floorplans:16000::2-6 --config.steps_per_image=8 --config.init_from=runs/floorplans_a   # ~18 min
+    canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_c \
+        --config.init_from=runs/floorplans_b                                     # ~27 min
+    canvasdraw export-model --workdir runs/floorplans_c -o canvasdraw/weights/models/floorplans.msgpack \
+        --name floorplans --half
     python scripts/bench_floorplans.py --model floorplans   # metrics, baselines, contact sheet
 
-Variants: (default) the run above; smoke (16 px through a smoke canvas, tests).
+Variants: (default) the stages above; smoke (16 px through a smoke canvas, tests).
 """
 
-from canvasdraw.data.floorplans import palette
 from canvasdraw_configs.drawer import task_config
 
 
 def get_config(arg=None):
-    config = task_config(arg, "floorplans:40000", "rectangles_128", "14lstm", smoke_data="floorplans:32")
+    config = task_config(arg, "floorplans:40000", "rectangles", "12lstm", smoke_data="floorplans:32")
     if arg != "smoke":
-        config.size, config.steps, config.batch_size = 128, 24_000, 64
-        config.eval_every, config.checkpoint_every = 5_000, 1_000
-        config.drawer.widths, config.drawer.hidden = (64, 128, 64), 512
-    # The drawer picks each room's colour from the room-type palette (straight through a softmax
-    # over the six types) instead of emitting LAB: with free colours it settled on one mean colour
-    # for every room (first GPU run, docs/results.md).
-    config.drawer.palette, config.drawer.palette_at = tuple(map(tuple, palette().tolist())), 4
+        config.steps, config.batch_size, config.eval_images = 8_000, 32, 300
+        config.eval_every, config.checkpoint_every = 2_000, 500
+        config.drawer.widths = (32, 64, 128)
     return config

@@ -44,6 +44,7 @@ class PrismsRenderer(ColorRenderer, Renderer):
     version = 2
     action_spec = tuple(ActionParam(f"{axis}{i}", f"{'first' if i == 0 else 'opposite'} corner {axis}")
                         for i in (0, 1) for axis in "xyz") + LAB_SPEC
+    box_axes = (("x0", "x1"), ("y0", "y1"), ("z0", "z1"))
 
     def __init__(self):
         self._raster = CoverageRaster()

@@ -26,6 +26,7 @@ class RectanglesRenderer(ColorRenderer, Renderer):
         ActionParam("x1", "opposite corner x"),
         ActionParam("y1", "opposite corner y"),
     ) + LAB_SPEC
+    box_axes = (("x0", "x1"), ("y0", "y1"))
 
     def __init__(self):
         self._raster = CoverageRaster()

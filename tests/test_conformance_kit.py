@@ -63,9 +63,15 @@ class TooFar(SquaresRenderer):
         return rng.random(3, dtype=np.float32) + 1
 
 
+class BadBox(SquaresRenderer):
+    box_axes = (("x", "w"),)    # there is no parameter w
+
+
 def test_attribute_and_prior_checks_fail_with_the_reason():
     with pytest.raises(AssertionError, match="'squares': version must be an int >= 1"):
         check_attributes(NoVersion())
+    with pytest.raises(AssertionError, match="box_axes must be a tuple of"):
+        check_attributes(BadBox())
     with pytest.raises(AssertionError, match="sample_action is not deterministic"):
         sample_actions(GlobalRandom())
     with pytest.raises(AssertionError, match="sample_action gave values outside"):

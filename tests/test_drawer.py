@@ -16,7 +16,7 @@ from canvasdraw.errors import UserError
 from canvasdraw.metrics.drawer import drawer_actions
 from canvasdraw.nets.drawer import Drawer, DrawerSpec, unroll
 from canvasdraw.nets.frozen import freeze
-from canvasdraw.nets.losses import action_penalty
+from canvasdraw.nets.losses import action_penalty, box_overlap
 from canvasdraw.store.canvases import export_canvas
 from canvasdraw.store.models import load_model, restore_drawer
 from canvasdraw.train.drawer import drawer_update, train_and_evaluate
@@ -79,6 +79,29 @@ def test_every_step_adds_the_l2_of_the_intermediate_drawings():
         losses[weight] = (float(drawer_update(drawer, optimizer, canvas, batch, jnp.zeros((16, 16, 1)), 0, weight)[0]),
                           expected)
     assert losses[2.0][0] - losses[0.0][0] == pytest.approx(2 * losses[2.0][1], rel=1e-4)
+
+
+def test_box_overlap_sums_the_shared_area_of_every_pair_of_boxes():
+    rooms = jnp.array([[[0.0, 0.0, 0.5, 0.5], [0.75, 0.75, 0.25, 0.25],   # corners in either order
+                        [1.0, 1.0, 0.9, 0.9], [0.3, 0.3, 0.3, 0.6]]])     # apart; no area
+    assert float(box_overlap(rooms, ((0, 2), (1, 3)))) == pytest.approx(0.25 * 0.25)
+    solids = jnp.array([[[0, 0, 0, 0.5, 0.5, 0.5], [0.5, 0, 0, 1, 1, 1]],     # touch: no volume shared
+                        [[0, 0, 0, 0.5, 0.5, 0.5], [0.25, 0.25, 0.25, 1, 1, 1]]])
+    assert float(box_overlap(solids, ((0, 3), (1, 4), (2, 5)))) == pytest.approx(0.25**3 / 2)
+    grad = jax.grad(lambda a: box_overlap(a, ((0, 2), (1, 3))))(rooms)
+    assert float(grad[0, 0, 2]) > 0 and float(grad[0, 2, 2]) == 0   # shrinking the first box pays
+
+
+def test_overlap_needs_a_renderer_of_boxes(tmp_path):
+    export_canvas(small_canvas(), tmp_path / "canvas.msgpack")
+    config = drawer_config(f"mnist:{fake_mnist(tmp_path / 'mnist')}", str(tmp_path / "canvas.msgpack"), "smoke")
+    config.overlap = 0.5
+    with pytest.raises(UserError, match="declares no box_axes"):
+        train_and_evaluate(config, str(tmp_path / "run"))
+    config.overlap = -1.0
+    with pytest.raises(UserError, match="config.overlap must be a number >= 0"):
+        train_and_evaluate(config, str(tmp_path / "run"))
+    assert not (tmp_path / "run").exists()
 
 
 def _metrics(workdir):

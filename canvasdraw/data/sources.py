@@ -29,10 +29,11 @@ Sources (`load_images(source, size, split)`):
   with a start state (ink already drawn by neighbouring windows), for the sliding drawer; see
   canvasdraw.data.pages. `windows:DIR@K`: from the drawings shrunk K× (the hierarchical drawer's
   coarse module sees its windows at half resolution: K = 2).
-* `floorplans:N[:STYLE]` — synthetic floor plans (canvasdraw.data.floorplans), a translation task:
-  hint = the plan drawing (1 = ink), target = each room's floor in its type's colour (sRGB, black
-  between rooms). N training plans (seeds 0..N-1), max(N/10, 16) held-out plans (seeds from
-  `floorplans.TEST_SEED`); STYLE is a name in `floorplans.drawing.STYLES` (default `train`).
+* `floorplans:N[:STYLE[:LO-HI]]` — synthetic floor plans (canvasdraw.data.floorplans), a
+  translation task: hint = the plan drawing (1 = ink), target = each room's floor in its type's
+  colour (sRGB, black between rooms). N training plans (seeds 0..N-1), max(N/10, 16) held-out
+  plans (seeds from `floorplans.TEST_SEED`); STYLE is a name in `floorplans.drawing.STYLES`
+  (default `train`); LO-HI rooms a plan (default 2-12; fewer where the outline cannot hold more).
 * `knitting:N[:KIND]`, `knitting_chart:N[:KIND]` — knitting programs (canvasdraw.data.knitting)
   drawn as fabric or as a chart by that renderer at S×S (160 px: 8 px a stitch); the programs are
   never given. KIND: `mixed` (default: every 4th program random, the rest pattern-like),
@@ -64,7 +65,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from canvasdraw.data import mnist
-from canvasdraw.data.floorplans import PALETTE_LAB, ROOM_TYPES, plan_set
+from canvasdraw.data.floorplans import PALETTE_LAB, ROOM_COUNTS, ROOM_TYPES, plan_set
 from canvasdraw.data.floorplans.drawing import STYLES
 from canvasdraw.data.ink import IMAGE_SUFFIXES, split_items, to_ink
 from canvasdraw.data.kanjivg import kanji_svgs
@@ -177,12 +178,19 @@ def scene_boxes(where: str) -> tuple[int, int, str, tuple[int, int]]:
     """`N[:KIND[:LO-HI]]` of a prisms source -> (N, KIND, (LO, HI)); UserError when malformed."""
     count, _, rest = where.partition(":")
     kind, _, boxes = rest.partition(":")
-    low, _, high = (boxes or "1-6").partition("-")
-    if not (count.isdigit() and int(count) >= 1 and (kind or "mixed") in SCENE_KINDS and low.isdigit()
-            and high.isdigit() and 1 <= int(low) <= int(high) <= 6):
+    boxes = _count_range(boxes, (1, 6))
+    if not (count.isdigit() and int(count) >= 1 and (kind or "mixed") in SCENE_KINDS and boxes):
         raise UserError(f"prisms:N[:KIND[:LO-HI]] needs a positive number of scenes, a kind in {', '.join(SCENE_KINDS)} "
                         f"and 1 <= LO <= HI <= 6 boxes, got {where!r}")
-    return int(count), kind or "mixed", (int(low), int(high))
+    return int(count), kind or "mixed", boxes
+
+
+def _count_range(text: str, limits: tuple[int, int]) -> tuple[int, int] | None:
+    """`LO-HI` -> (LO, HI) with limits[0] <= LO <= HI <= limits[1]; "" -> `limits`; None when malformed."""
+    low, _, high = (text or f"{limits[0]}-{limits[1]}").partition("-")
+    if low.isdigit() and high.isdigit() and limits[0] <= int(low) <= int(high) <= limits[1]:
+        return int(low), int(high)
+    return None
 
 
 def _prisms(size: int, split: str, where: str) -> np.ndarray:
@@ -192,12 +200,14 @@ def _prisms(size: int, split: str, where: str) -> np.ndarray:
 
 
 def _floorplans(size: int, split: str, where: str, source: str) -> ImageSet:
-    count, _, style = where.partition(":")
-    if not count.isdigit() or int(count) < 1 or (style and style not in STYLES):
-        raise UserError(f"floorplans:N[:STYLE] needs a positive number of plans and a style in "
-                        f"{', '.join(STYLES)}, got {where!r}")
+    count, _, rest = where.partition(":")
+    style, _, rooms = rest.partition(":")
+    rooms = _count_range(rooms, ROOM_COUNTS)
+    if not count.isdigit() or int(count) < 1 or (style and style not in STYLES) or not rooms:
+        raise UserError(f"floorplans:N[:STYLE[:LO-HI]] needs a positive number of plans, a style in "
+                        f"{', '.join(STYLES)} and {ROOM_COUNTS[0]} <= LO <= HI <= {ROOM_COUNTS[1]} rooms, got {where!r}")
     count = int(count) if split == "train" else max(int(count) // 10, 16)
-    hints, targets, _ = plan_set(count, split, size, style or "train")
+    hints, targets, _ = plan_set(count, split, size, dataclasses.replace(STYLES[style or "train"], rooms=rooms))
     return ImageSet(f"{source} ({split})", hints, targets=targets)
 
 
@@ -233,7 +243,7 @@ def task_facts(source: str) -> dict:
 
 def load_images(source: str, size: int, split: str = "train") -> ImageSet:
     """An ImageSet from `mnist:DIR`, `folder:DIR`, `strokes:N`, `pen:N`, `kanjivg`, `windows:DIR`,
-    `arrays:DIR`, `floorplans:N[:STYLE]`, `knitting[_chart]:N[:KIND[:augmented]]` or
+    `arrays:DIR`, `floorplans:N[:STYLE[:LO-HI]]`, `knitting[_chart]:N[:KIND[:augmented]]` or
     `prisms:N[:KIND[:LO-HI]]` (module docstring);
     split is `train` or `test`."""
     if split not in ("train", "test"):
@@ -272,6 +282,6 @@ def load_images(source: str, size: int, split: str = "train") -> ImageSet:
         return _floorplans(size, split, where, source)
     else:
         raise UserError(f"unknown image source {source!r}: use mnist:DIR, mnist_color:DIR, folder:DIR, strokes:N, pen:N, "
-                        "pen_color:N, kanjivg[:N], windows:DIR, arrays:DIR, floorplans:N[:STYLE], knitting[_chart]:N[:KIND[:augmented]] or "
+                        "pen_color:N, kanjivg[:N], windows:DIR, arrays:DIR, floorplans:N[:STYLE[:LO-HI]], knitting[_chart]:N[:KIND[:augmented]] or "
                         "prisms:N[:KIND[:LO-HI]]")
     return ImageSet(f"{source} ({split})", hints[..., None])

@@ -85,6 +85,10 @@ class Renderer(abc.ABC):
     action_spec: ClassVar[tuple[ActionParam, ...]]
     channels: ClassVar[int]
     composite: ClassVar[CompositeRule]
+    # Renderers whose action is an axis-aligned box: per axis, the names of its two corner
+    # parameters (in either order), e.g. (("x0", "x1"), ("y0", "y1")). Optional; it lets a drawer
+    # config penalise boxes that overlap (`overlap`), as rooms or solid objects never do.
+    box_axes: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     @property
     def action_dim(self) -> int:

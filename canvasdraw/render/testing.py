@@ -41,7 +41,7 @@ def _check_state(renderer, state, size, what):
 
 
 def check_attributes(r: Renderer) -> None:
-    """name, version, action_spec, channels and composite are declared and well-formed."""
+    """name, version, action_spec, channels, composite and box_axes are declared and well-formed."""
     _check(isinstance(r, Renderer), r, "is not a canvasdraw.render.Renderer")
     _check(isinstance(r.name, str) and r.name.isidentifier(), r, "name must be an identifier")
     _check(isinstance(r.version, int) and r.version >= 1, r, "version must be an int >= 1")
@@ -51,6 +51,10 @@ def check_attributes(r: Renderer) -> None:
     _check(len({p.name for p in spec}) == len(spec), r, "action parameter names must be unique")
     _check(isinstance(r.channels, int) and r.channels >= 1, r, "channels must be an int >= 1")
     _check(r.composite in COMPOSITE_RULES, r, f"composite must be one of {COMPOSITE_RULES}")
+    names = [p.name for p in spec]
+    _check(isinstance(r.box_axes, tuple) and all(isinstance(pair, tuple) and len(pair) == 2 and set(pair) <= set(names)
+                                                 and pair[0] != pair[1] for pair in r.box_axes), r,
+           "box_axes must be a tuple of (first, second) pairs of action parameter names")
 
 
 def sample_actions(r: Renderer, count: int = 8, seed: int = 0) -> np.ndarray:

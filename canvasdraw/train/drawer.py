@@ -5,8 +5,9 @@ weights file; its renderer name and version are recorded and checked on resume; 
 through the copy kept in its folder, possibly re-fitted by canvasdraw.train.refit), samples image
 batches with Grain, takes one jitted data-parallel step per batch — N drawer steps unrolled
 with `lax.scan` through the canvas, loss = pixel L2 of the last state vs the target plus the
-action penalty (plus, with `pyramid` > 0, the L2 of 2×2-pooled images at that many scales, and
-with `every_step` > 0 that weight times the L2 of every intermediate drawing) —
+action penalty (plus, with `pyramid` > 0, the L2 of 2×2-pooled images at that many scales, with
+`every_step` > 0 that weight times the L2 of every intermediate drawing, and with `overlap` > 0
+that weight times the boxes' pairwise overlap, for renderers that declare `box_axes`) —
 and ends with `metrics.drawer.drawer_l2` (the real renderer's re-render) on the held-out split.
 """
 
@@ -26,7 +27,7 @@ from canvasdraw.errors import UserError
 from canvasdraw.metrics.drawer import drawer_l2, drawer_sheet
 from canvasdraw.nets.drawer import Drawer, DrawerSpec, make_drawer, unroll
 from canvasdraw.nets.frozen import FrozenCanvas, RealForwardCanvas
-from canvasdraw.nets.losses import action_penalty, pyramid_l2
+from canvasdraw.nets.losses import action_penalty, box_overlap, pyramid_l2
 from canvasdraw.render.registry import load_renderer
 from canvasdraw.store.canvases import export_canvas, load_canvas
 from canvasdraw.store.models import CANVAS_FILE, Model, load_model
@@ -34,16 +35,19 @@ from canvasdraw.store.runs import RunFolder, has_checkpoint
 from canvasdraw.train.loop import check_config, fit, replicate, resume_on_mesh, shard_batch
 
 
-@functools.partial(nnx.jit, static_argnames="pyramid")
+@functools.partial(nnx.jit, static_argnames=("pyramid", "corners"))
 def drawer_update(drawer: Drawer, optimizer: nnx.Optimizer, canvas: FrozenCanvas, batch, blank, pyramid: int = 0,
-                  every_step: float = 0.0):
+                  every_step: float = 0.0, overlap: float = 0.0, corners: tuple = ()):
     """One Adam step of the drawer through the frozen canvas; returns (loss, pixel L2, penalty).
-    `every_step` > 0 adds that weight times the mean L2 of every intermediate drawing x_1..x_N."""
+    `every_step` > 0 adds that weight times the mean L2 of every intermediate drawing x_1..x_N;
+    `overlap` times `losses.box_overlap` of the actions is added when box `corners` are given."""
     def loss_fn(drawer):
         actions, states = unroll(drawer, canvas, batch["hint"], batch.get("start", blank))
         l2 = jnp.mean((states[:, -1] - batch["target"]) ** 2)
         penalty = action_penalty(actions)
         on_the_way = every_step * jnp.mean((states - batch["target"][:, None]) ** 2)
+        if corners:
+            penalty += overlap * box_overlap(actions, corners)
         return l2 + pyramid_l2(states[:, -1], batch["target"], pyramid) + penalty + on_the_way, (l2, penalty)
 
     (loss, (l2, penalty)), grads = nnx.value_and_grad(loss_fn, has_aux=True)(drawer)
@@ -68,15 +72,19 @@ def image_batches(data: ImageSet, batch_size: int, seed: int, start_step: int, n
 def drawer_setup(config):
     """(renderer, canvas, DrawerSpec, run facts) for a drawer config, after checking it (UserError)."""
     check_config(config, positive=("steps_per_image", "eval_images"), non_negative=("pyramid", "shift"))
-    every_step = config.get("every_step", 0.0)
-    if isinstance(every_step, bool) or not isinstance(every_step, (int, float)) or not 0 <= every_step < float("inf"):
-        raise UserError(f"config.every_step must be a number >= 0, got {every_step!r}")
+    for weight in ("every_step", "overlap"):
+        value = config.get(weight, 0.0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+            raise UserError(f"config.{weight} must be a number >= 0, got {value!r}")
     if config.final_eval_images is not None and (not isinstance(config.final_eval_images, int)
                                                  or config.final_eval_images < 1):
         raise UserError(f"config.final_eval_images must be None or >= 1, got {config.final_eval_images!r}")
     canvas = load_canvas(config.canvas)
     cs = canvas.spec
     renderer = load_renderer(cs.renderer)
+    if config.get("overlap", 0.0) and not renderer.box_axes:
+        raise UserError(f"config.overlap penalises overlapping boxes, but the {cs.renderer} renderer's actions are not "
+                        "boxes (it declares no box_axes)")
     if config.size != cs.size:
         raise UserError(f"drawer size {config.size} differs from the canvas's {cs.size}: set --config.size={cs.size} "
                         f"or give a {config.size} px canvas (--config.canvas=RUN of configs/canvas.py, whose smoke "
@@ -189,10 +197,12 @@ def _train(config, run: RunFolder, renderer, canvas: FrozenCanvas, drawer: Drawe
     stream = image_batches(train, config.batch_size, config.seed, step, max(config.steps - step, 0), config.shift)
 
     through = RealForwardCanvas(canvas, renderer) if config.real_forward else canvas
+    names = [p.name for p in renderer.action_spec]
+    corners = tuple((names.index(a), names.index(b)) for a, b in renderer.box_axes) if config.get("overlap") else ()
 
     def train_on(batch):
         loss, l2, penalty = drawer_update(drawer, optimizer, through, shard_batch(mesh, batch), start, config.pyramid,
-                                          config.get("every_step", 0.0))
+                                          config.get("every_step", 0.0), config.get("overlap", 0.0), corners)
         return {"loss": loss, "real_l2" if config.real_forward else "canvas_l2": l2, "penalty": penalty}
 
     # Scored as trained: a real-forward drawer sees the real states (its canvas_l2 is then the real one).

@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 
 from canvasdraw.data.floorplans.drawing import STYLES, Style, draw_plan, draw_target, scanned
-from canvasdraw.data.floorplans.layout import ROOM_TYPES, make_layout
+from canvasdraw.data.floorplans.layout import ROOM_COUNTS, ROOM_TYPES, make_layout
 from canvasdraw.data.ink import to_ink
 from canvasdraw.render.color import lab_to_srgb8, normalised_lab
 
@@ -28,8 +28,8 @@ SHEET = 256                 # plans are drawn at this many px a side
 TEST_SEED = 1_000_000       # held-out plans: seeds TEST_SEED, TEST_SEED + 1, ...
 PER_PROCESS = 1000          # plans a worker process draws at a time
 
-__all__ = ["PALETTE_LAB", "ROOM_TYPES", "SHEET", "STYLES", "TEST_SEED", "Plan", "make_plan", "palette", "plan_set",
-           "type_colors"]
+__all__ = ["PALETTE_LAB", "ROOM_COUNTS", "ROOM_TYPES", "SHEET", "STYLES", "TEST_SEED", "Plan", "make_plan", "palette",
+           "plan_set", "type_colors"]
 
 # CIELAB (L*, a*, b*) of each room type, far apart so a drawn colour names its type unambiguously.
 PALETTE_LAB = {
@@ -76,7 +76,7 @@ def make_plan(seed: int, style: Style | str = "train") -> Plan:
     """The plan of `seed` in `style` (a Style or a name in drawing.STYLES)."""
     style = STYLES[style] if isinstance(style, str) else style
     rng = np.random.default_rng([seed, 1])
-    layout = make_layout(seed, SHEET, style.walls)
+    layout = make_layout(seed, SHEET, style.walls, style.rooms)
     plan, target = draw_plan(layout, style, rng), draw_target(layout, type_colors())
     rooms = [(room.type, [float(v) for v in box]) for room in layout.rooms for box in room.boxes]
     if rng.random() < style.noise:

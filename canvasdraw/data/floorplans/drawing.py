@@ -12,7 +12,7 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from canvasdraw.data.floorplans.layout import Layout, Opening, Room
+from canvasdraw.data.floorplans.layout import ROOM_COUNTS, Layout, Opening, Room
 
 LABELS = {
     "living": ("LIVING ROOM", "Living room", "LIVING", "Lounge", "LIV.", "LR"),
@@ -27,13 +27,15 @@ LABELS = {
 @dataclasses.dataclass(frozen=True)
 class Style:
     """How plans look: wall thickness range (px on the 256 px sheet), font ("aileron": Pillow's
-    scalable font at 9–13 px; "bitmap": Pillow's fixed bitmap font), fixtures drawn or not, and
-    the fraction of plans with scan noise (slight rotation, blur, grain, grey paper)."""
+    scalable font at 9–13 px; "bitmap": Pillow's fixed bitmap font), fixtures drawn or not, the
+    fraction of plans with scan noise (slight rotation, blur, grain, grey paper) and the range of
+    room counts (fewer where the outline cannot hold more)."""
 
     walls: tuple[int, int] = (2, 8)
     font: str = "aileron"
     fixtures: bool = True
     noise: float = 0.25
+    rooms: tuple[int, int] = ROOM_COUNTS
 
 
 STYLES = {

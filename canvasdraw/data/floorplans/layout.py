@@ -14,6 +14,7 @@ import dataclasses
 import numpy as np
 
 ROOM_TYPES = ("living", "bedroom", "kitchen", "bathroom", "hall", "storage")
+ROOM_COUNTS = (2, 12)   # the fewest and most rooms a plan has
 MIN_CELL = 30       # no cell side shorter than this many px (a label or a door must fit)
 
 
@@ -190,8 +191,8 @@ def _exterior(cells: list) -> list[tuple[int, str, int, int, int]]:
 
 
 def make_layout(seed: int, size: int = 256, wall_range: tuple[int, int] = (2, 8),
-                rooms: tuple[int, int] = (2, 12)) -> Layout:
-    """A plan's geometry from `seed`: 2–12 rooms (fewer when the outline cannot hold more)."""
+                rooms: tuple[int, int] = ROOM_COUNTS) -> Layout:
+    """A plan's geometry from `seed`: rooms[0]–rooms[1] rooms (fewer when the outline cannot hold more)."""
     rng = np.random.default_rng(seed)
     wall = int(rng.integers(wall_range[0], wall_range[1] + 1))
     cells = _split(rng, _outline(rng, size), int(rng.integers(rooms[0], rooms[1] + 1)))
