@@ -13,6 +13,8 @@ Run book (MNIST IDX files with labels in DATA, e.g. ../shared/data/mnist; 2 CPU 
     canvasdraw train-drawer --config configs/drawer_color_mnist.py --workdir runs/color_mnist --config.data=mnist_color:DATA
     ... --workdir runs/color_mnist_b --config.init_from=runs/color_mnist --config.steps=5000     # 92.3 % of classes
     ... --workdir runs/color_mnist_c --config.init_from=runs/color_mnist_b --config.steps=5000   # 93.6 %, shipped
+    ... --workdir runs/color_mnist_d --config.init_from=color_mnist --config.steps=8000 --config.drawer.one_color=True
+                                                             # 86.5 %: one colour per digit (not shipped)
     canvasdraw export-model --workdir runs/color_mnist_c -o canvasdraw/weights/models/color_mnist.msgpack \
         --name color_mnist --half
     python scripts/bench_color.py --model color_mnist --data DATA
@@ -31,6 +33,7 @@ from canvasdraw_configs.drawer import task_config
 def get_config(arg=None):
     config = task_config(arg, "mnist_color:data/mnist", "bezier_color", "4lstm")
     config.drawer.palette, config.drawer.palette_at = tuple(map(tuple, class_palette().tolist())), 7
+    config.drawer.one_color, config.drawer.palette_mix = False, False   # measured, not better (run book)
     if arg != "smoke":
         config.init_from, config.steps, config.learning_rate = "mnist_4lstm", 4_000, 5e-4
     return config

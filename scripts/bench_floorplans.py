@@ -22,6 +22,7 @@ mean corner error in sheet px (256 px plans), room-type mIoU, seconds per plan.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -32,7 +33,7 @@ from PIL import Image
 from scipy import ndimage
 
 from canvasdraw import pictures
-from canvasdraw.data.floorplans import SHEET, TEST_SEED, make_plan, plan_set
+from canvasdraw.data.floorplans import SHEET, STYLES, TEST_SEED, make_plan, plan_set
 from canvasdraw.data.floorplans.layout import ROOM_TYPES
 from canvasdraw.data.ink import ink_of
 from canvasdraw.metrics.boxes import BoxCounts
@@ -82,9 +83,11 @@ def _truth(rooms):
     return np.array([b for _, b in rooms]).reshape(-1, 4), np.array([ROOM_TYPES.index(t) for t, _ in rooms])
 
 
-def bench_style(model, segmenter, style: str, count: int) -> tuple[dict, list]:
-    """{method: scores} on `count` held-out plans of `style`, and the first plans' pictures."""
+def bench_style(model, segmenter, style: str, count: int, rooms: tuple[int, int] | None = None) -> tuple[dict, list]:
+    """{method: scores} on `count` held-out plans of `style` (of `rooms` LO-HI rooms, default the
+    style's), and the first plans' pictures."""
     size = model.drawer.spec.size
+    style = dataclasses.replace(STYLES[style], rooms=rooms or STYLES[style].rooms)
     hints, targets, rooms = plan_set(count, "test", size, style)
     truth_maps = class_map(targets)
     results, shown = {}, []
@@ -165,6 +168,7 @@ def main():
     parser.add_argument("--segmenter", help="weights from scripts/floorplan_segmenter.py")
     parser.add_argument("--plans", type=int, default=300)
     parser.add_argument("--styles", default="train,unseen,scanned")
+    parser.add_argument("--rooms", help="LO-HI: plans of that many rooms only (e.g. 2-3, a curriculum stage's)")
     parser.add_argument("--sheet", help="write a contact sheet of held-out plans (train style) here")
     parser.add_argument("--json", help="write the results here")
     parser.add_argument("--data-sheet", help="write held-out plans of each style beside their targets here")
@@ -180,7 +184,8 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|---|")
     everything = {}
     for style in args.styles.split(","):
-        results, rows = bench_style(model, segmenter, style, args.plans)
+        rooms = tuple(map(int, args.rooms.split("-"))) if args.rooms else None
+        results, rows = bench_style(model, segmenter, style, args.plans, rooms)
         everything[style] = results
         for method, r in results.items():
             print(f"| {style} | {method} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | "

@@ -1,10 +1,12 @@
 """The supervised upper bound for floor plans: a pixel segmenter trained *with* the ground-truth
 room-type images (which the drawer never gets as pairs of actions), about the drawer's size.
 
-    python scripts/floorplan_segmenter.py --plans 20000 --steps 3000 -o runs/segmenter.msgpack   # GPU: ~2 min
+    python scripts/floorplan_segmenter.py --plans 8000 --steps 3000 --seconds 1500 -o runs/segmenter.msgpack
+    # CPU 2 cores: ~0.8 s an update; the budget stops it at ~2,000 updates (docs/results.md)
 
 An encoder-decoder (three stride-2 convolutions, residual blocks at 1/8, pixel-shuffle upsampling
-with skip connections) maps the 128 px plan to 7 logits per pixel: nothing, then ROOM_TYPES.
+with skip connections) maps the plan, at the drawer's size (`--size`, 64 px for the shipped
+`floorplans`), to 7 logits per pixel: nothing, then ROOM_TYPES.
 scripts/bench_floorplans.py scores its segmentation (mIoU) and its boxes (connected regions of one
 type -> bounding boxes).
 """
@@ -26,7 +28,7 @@ from canvasdraw.metrics.floorplans import class_map
 from canvasdraw.nets.canvas import pixel_shuffle
 from canvasdraw.nets.drawer import coordinates, space_to_depth
 
-SIZE = 128
+SIZE = 64   # px: the shipped floorplans drawer's hint size, so both read the same pixels
 WIDTHS = (64, 128, 256)
 
 
@@ -42,9 +44,9 @@ class Segmenter(nnx.Module):
         self.head = nnx.Conv(32 + 3, len(ROOM_TYPES) + 1, (3, 3), rngs=rngs)
 
     def __call__(self, hints):
-        """hints (B, S, S, 1) in [0, 1] -> logits (B, S, S, 7)."""
-        b = hints.shape[0]
-        x = jnp.concatenate([hints * 2 - 1, jnp.broadcast_to(coordinates(SIZE), (b, SIZE, SIZE, 2))], -1)
+        """hints (B, S, S, 1) in [0, 1], S divisible by 8 -> logits (B, S, S, 7)."""
+        b, s = hints.shape[:2]
+        x = jnp.concatenate([hints * 2 - 1, jnp.broadcast_to(coordinates(s), (b, s, s, 2))], -1)
         skips = [x]
         for layer in self.down:     # 2x2 space-to-depth + dense = a stride-2 2x2 convolution
             x = jax.nn.relu(layer(space_to_depth(x, 2)))
@@ -72,9 +74,11 @@ def segment(model, hints):
     return jnp.argmax(model(hints), -1)
 
 
-def train(plans: int, steps: int, batch: int = 32, seed: int = 0, seconds: float | None = None) -> Segmenter:
-    """Trains for `steps` updates, or fewer if `seconds` of training have passed (then says so)."""
-    hints, targets, _ = plan_set(plans, "train", SIZE)
+def train(plans: int, steps: int, batch: int = 32, seed: int = 0, seconds: float | None = None,
+          size: int = SIZE) -> Segmenter:
+    """Trains on `size` px plans for `steps` updates, or fewer if `seconds` of training have passed
+    (then says so)."""
+    hints, targets, _ = plan_set(plans, "train", size)
     labels = class_map(targets)
     model = Segmenter(nnx.Rngs(seed))
     optimizer = nnx.Optimizer(model, optax.adam(optax.cosine_decay_schedule(1e-3, steps, 0.01)), wrt=nnx.Param)
@@ -113,10 +117,11 @@ def main():
     parser.add_argument("--plans", type=int, default=20000)
     parser.add_argument("--steps", type=int, default=3000)
     parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--size", type=int, default=SIZE, help="plan side in px (the drawer's)")
     parser.add_argument("--seconds", type=float, default=None, help="stop training (and save) after this long")
     parser.add_argument("-o", "--out", required=True)
     args = parser.parse_args()
-    save(train(args.plans, args.steps, args.batch, seconds=args.seconds), args.out)
+    save(train(args.plans, args.steps, args.batch, seconds=args.seconds, size=args.size), args.out)
 
 
 if __name__ == "__main__":

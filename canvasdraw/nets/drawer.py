@@ -46,9 +46,18 @@ class DrawerSpec:
                                                  # the drawer chooses one instead of emitting a
                                                  # colour (straight through a softmax over K)
     palette_at: int = 0             # index of the first colour component in the action
+    palette_mix: bool = False       # with a palette: train through the softmax mixture of its colours
+                                    # (descent on a convex function of the choice, where a straight-
+                                    # through choice's linear estimate can point past the right colour);
+                                    # a drawing (eval mode) always takes the most likely colour
+    one_color: bool = False         # with a palette: every step draws in the colour chosen at the
+                                    # first (a drawing in one colour, e.g. a digit in its class's),
+                                    # so every stroke's pixels teach that one choice
     grid: tuple[int, ...] = ()      # grid variant: (rows, cols) of the program (hidden = channels)
     depth: int = 4                  # grid variant: residual blocks over the grid
-    temperature: float = 1.0        # grid variant: softmax temperature of the instruction choice
+    temperature: float = 1.0        # softmax temperature of a choice (the grid's instructions, the
+                                    # palette's colours); above 1 a confident wrong choice still
+                                    # passes gradients to the others (what is drawn is unchanged)
     straight_through: bool = False  # grid variant: draw the one-hot, pass the softmax's gradient
 
     @classmethod
@@ -66,6 +75,8 @@ class DrawerSpec:
             return
         if self.variant not in ("lstm", "plain"):
             raise ValueError(f"drawer variant must be lstm, plain or grid, got {self.variant!r}")
+        if (self.one_color or self.palette_mix) and not self.palette:
+            raise ValueError("one_color and palette_mix choose palette colours: they need a palette")
         if self.palette and self.palette_at + len(self.palette[0]) > self.action_dim:
             raise ValueError(f"palette colours of {len(self.palette[0])} components at {self.palette_at} do not "
                              f"fit an action of {self.action_dim}")
@@ -128,16 +139,21 @@ class Drawer(nnx.Module):
                                rngs=rngs)
         if spec.palette:
             self.choice = nnx.Linear(spec.hidden, len(spec.palette), rngs=rngs)
+        self.deterministic = True   # NNX's mode flag: `.train()` clears it (then a palette may be mixed)
 
     def initial_carry(self, batch: int):
-        """The memory before the first step: LSTM (cell, hidden) zeros, or nothing (`plain`)."""
+        """The memory before the first step: LSTM (cell, hidden) zeros, or nothing (`plain`); with
+        `one_color`, beside it the colour choice (B, K), zeros until the first step chooses."""
+        memory = ()
         if self.spec.variant == "lstm":
             zeros = jnp.zeros((batch, self.spec.hidden))
-            return zeros, zeros
-        return ()
+            memory = zeros, zeros
+        return (memory, jnp.zeros((batch, len(self.spec.palette)))) if self.spec.one_color else memory
 
     def __call__(self, carry, hints, states):
         b = hints.shape[0]
+        if self.spec.one_color:
+            carry, chosen = carry
         x = jax.nn.relu(self.embed(space_to_depth(drawer_inputs(hints, states), self.spec.patch)))
         for conv in self.convs:
             x = jax.nn.relu(conv(x))
@@ -148,8 +164,13 @@ class Drawer(nnx.Module):
             x = jax.nn.relu(self.memory(x))
         actions = self.head(x)
         if self.spec.palette:
-            # The colour drawn is exactly the chosen palette colour (what the renderer and the SVG get).
-            choice = straight_through(jax.nn.softmax(self.choice(x)))
+            # A drawing's colour is exactly the chosen palette colour (what the renderer and the SVG get).
+            choice = jax.nn.softmax(self.choice(x) / self.spec.temperature)
+            if self.deterministic or not self.spec.palette_mix:
+                choice = straight_through(choice)
+            if self.spec.one_color:   # later steps keep the first step's choice and pass it their gradients
+                choice = jnp.where(chosen.sum(-1, keepdims=True) > 0.5, chosen, choice)
+                carry = carry, choice
             color = choice @ jnp.asarray(self.spec.palette, actions.dtype)
             at = self.spec.palette_at
             actions = jnp.concatenate([actions[:, :at], color, actions[:, at:]], axis=-1)

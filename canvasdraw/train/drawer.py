@@ -124,16 +124,18 @@ COLOUR_SUM = 1.65  # `_ink_to_colour`: r + g + b of a typical drawn colour (colo
 def start_from(drawer: Drawer, model: Model, canvas: FrozenCanvas):
     """Copies the parameters of drawer `model` into `drawer`: a curriculum (a 4-step drawer starts
     a 20-step one) or a warm start through the canvas of a renderer that changed its pixels but
-    kept its action width. The architecture must match; N and the fixed action components may
-    differ, and so may the renderer. An ink drawer (one-channel state) may also start its colour
-    twin, which draws the same actions in colour (three-channel state, a colour or palette
-    choice; the hint in colour or not), e.g. coloured MNIST from `mnist_4lstm`: `_ink_to_colour`."""
+    kept its action width. The architecture must match; N, the fixed action components and how a
+    palette colour is chosen (`one_color`, `temperature`, `palette_mix`: no parameters of their
+    own) may differ, and so may the renderer. An ink drawer (one-channel state) may also start its colour twin, which draws
+    the same actions in colour (three-channel state, a colour or palette choice; the hint in colour
+    or not), e.g. coloured MNIST from `mnist_4lstm`: `_ink_to_colour`."""
     theirs, ours = model.drawer.spec, drawer.spec
     params = nnx.to_pure_dict(nnx.state(model.drawer, nnx.Param))
-    if dataclasses.replace(theirs, steps=ours.steps, fixed=ours.fixed) != ours:
-        twin = dataclasses.replace(theirs, steps=ours.steps, fixed=ours.fixed, hint_channels=ours.hint_channels,
-                                   state_channels=3, action_dim=ours.action_dim, palette=ours.palette,
-                                   palette_at=ours.palette_at)
+    free = {"steps": ours.steps, "fixed": ours.fixed, "one_color": ours.one_color, "temperature": ours.temperature,
+            "palette_mix": ours.palette_mix}
+    if dataclasses.replace(theirs, **free) != ours:
+        twin = dataclasses.replace(theirs, **free, hint_channels=ours.hint_channels, state_channels=3,
+                                   action_dim=ours.action_dim, palette=ours.palette, palette_at=ours.palette_at)
         drawn = ours.action_dim - (len(ours.palette[0]) if ours.palette else 0)   # what the head writes
         if (twin != ours or theirs.state_channels != 1 or theirs.hint_channels != 1 or ours.hint_channels not in (1, 3)
                 or theirs.palette or drawn not in (theirs.action_dim, theirs.action_dim + 3)):
@@ -205,13 +207,18 @@ def _train(config, run: RunFolder, renderer, canvas: FrozenCanvas, drawer: Drawe
                                           config.get("every_step", 0.0), config.get("overlap", 0.0), corners)
         return {"loss": loss, "real_l2" if config.real_forward else "canvas_l2": l2, "penalty": penalty}
 
-    # Scored as trained: a real-forward drawer sees the real states (its canvas_l2 is then the real one).
+    # Scored as trained: a real-forward drawer sees the real states (its canvas_l2 is then the real one),
+    # and as it draws (eval mode: palette colours chosen, not mixed).
     def evaluate_now(step):
+        drawer.eval()
         run.log(step, {f"eval/{k}": v for k, v in
                        drawer_l2(drawer, through, renderer, test, config.eval_images).items()})
         run.image(step, "target_real_canvas", drawer_sheet(drawer, through, renderer, test))
+        drawer.train()
 
+    drawer.train()
     fit(run, drawer, optimizer, stream, train_on, evaluate_now, config, step, f"drawer {spec.variant} N={spec.steps}")
+    drawer.eval()
     result = drawer_l2(drawer, through, renderer, test, config.final_eval_images)
     run.log(max(config.steps, step), {f"final/{k}": v for k, v in result.items()})
     run.close()
