@@ -23,6 +23,7 @@ import jax
 import jax.numpy as jnp
 from flax import nnx
 
+from canvasdraw.errors import UserError
 from canvasdraw.nets.canvas import ResBlock, check_grid
 
 
@@ -50,14 +51,9 @@ class DrawerSpec:
                                     # (descent on a convex function of the choice, where a straight-
                                     # through choice's linear estimate can point past the right colour);
                                     # a drawing (eval mode) always takes the most likely colour
-    one_color: bool = False         # with a palette: every step draws in the colour chosen at the
-                                    # first (a drawing in one colour, e.g. a digit in its class's),
-                                    # so every stroke's pixels teach that one choice
     grid: tuple[int, ...] = ()      # grid variant: (rows, cols) of the program (hidden = channels)
     depth: int = 4                  # grid variant: residual blocks over the grid
-    temperature: float = 1.0        # softmax temperature of a choice (the grid's instructions, the
-                                    # palette's colours); above 1 a confident wrong choice still
-                                    # passes gradients to the others (what is drawn is unchanged)
+    temperature: float = 1.0        # grid variant: softmax temperature of the instruction choice
     straight_through: bool = False  # grid variant: draw the one-hot, pass the softmax's gradient
 
     @classmethod
@@ -65,6 +61,9 @@ class DrawerSpec:
         def frozen(v):
             return tuple(map(frozen, v)) if isinstance(v, list) else v
 
+        unknown = set(fields) - {f.name for f in dataclasses.fields(cls)}
+        if unknown:   # e.g. a run folder or model file written by another version of canvasdraw
+            raise UserError(f"a drawer with settings this canvasdraw does not know: {', '.join(sorted(unknown))}")
         return cls(**{k: frozen(v) for k, v in fields.items()})
 
     def check(self):
@@ -75,8 +74,8 @@ class DrawerSpec:
             return
         if self.variant not in ("lstm", "plain"):
             raise ValueError(f"drawer variant must be lstm, plain or grid, got {self.variant!r}")
-        if (self.one_color or self.palette_mix) and not self.palette:
-            raise ValueError("one_color and palette_mix choose palette colours: they need a palette")
+        if self.palette_mix and not self.palette:
+            raise ValueError("palette_mix trains on mixtures of palette colours: it needs a palette")
         if self.palette and self.palette_at + len(self.palette[0]) > self.action_dim:
             raise ValueError(f"palette colours of {len(self.palette[0])} components at {self.palette_at} do not "
                              f"fit an action of {self.action_dim}")
@@ -142,18 +141,14 @@ class Drawer(nnx.Module):
         self.deterministic = True   # NNX's mode flag: `.train()` clears it (then a palette may be mixed)
 
     def initial_carry(self, batch: int):
-        """The memory before the first step: LSTM (cell, hidden) zeros, or nothing (`plain`); with
-        `one_color`, beside it the colour choice (B, K), zeros until the first step chooses."""
-        memory = ()
+        """The memory before the first step: LSTM (cell, hidden) zeros, or nothing (`plain`)."""
         if self.spec.variant == "lstm":
             zeros = jnp.zeros((batch, self.spec.hidden))
-            memory = zeros, zeros
-        return (memory, jnp.zeros((batch, len(self.spec.palette)))) if self.spec.one_color else memory
+            return zeros, zeros
+        return ()
 
     def __call__(self, carry, hints, states):
         b = hints.shape[0]
-        if self.spec.one_color:
-            carry, chosen = carry
         x = jax.nn.relu(self.embed(space_to_depth(drawer_inputs(hints, states), self.spec.patch)))
         for conv in self.convs:
             x = jax.nn.relu(conv(x))
@@ -165,12 +160,9 @@ class Drawer(nnx.Module):
         actions = self.head(x)
         if self.spec.palette:
             # A drawing's colour is exactly the chosen palette colour (what the renderer and the SVG get).
-            choice = jax.nn.softmax(self.choice(x) / self.spec.temperature)
+            choice = jax.nn.softmax(self.choice(x))
             if self.deterministic or not self.spec.palette_mix:
                 choice = straight_through(choice)
-            if self.spec.one_color:   # later steps keep the first step's choice and pass it their gradients
-                choice = jnp.where(chosen.sum(-1, keepdims=True) > 0.5, chosen, choice)
-                carry = carry, choice
             color = choice @ jnp.asarray(self.spec.palette, actions.dtype)
             at = self.spec.palette_at
             actions = jnp.concatenate([actions[:, :at], color, actions[:, at:]], axis=-1)

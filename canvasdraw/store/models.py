@@ -147,9 +147,9 @@ def describe_models(runs: Path | None = None) -> list[dict]:
     for facts_file in sorted(runs.rglob("run.json")) if runs is not None and runs.is_dir() else []:
         try:
             run = RunFolder.existing(facts_file.parent, "drawer")
+            run.close()
+            spec = DrawerSpec.from_dict(run.facts["drawer"])
         except UserError:
-            continue  # a canvas run or something else
-        run.close()
-        spec = DrawerSpec.from_dict(run.facts["drawer"])
+            continue  # a canvas run, another version's drawer or something else
         rows.append(dict(_facts(facts_file.parent.name, run, spec), where=str(facts_file.parent)))
     return rows
