@@ -125,9 +125,10 @@ def start_from(drawer: Drawer, model: Model, canvas: FrozenCanvas):
     """Copies the parameters of drawer `model` into `drawer`: a curriculum (a 4-step drawer starts
     a 20-step one) or a warm start through the canvas of a renderer that changed its pixels but
     kept its action width. The architecture must match; N, the fixed action components and
-    `palette_mix` (how a palette choice trains; no parameters) may differ, and so may the renderer. An ink drawer (one-channel state) may also start its colour twin, which draws
-    the same actions in colour (three-channel state, a colour or palette choice; the hint in colour
-    or not), e.g. coloured MNIST from `mnist_4lstm`: `_ink_to_colour`."""
+    `palette_mix` (how a palette choice trains; no parameters) may differ, and so may the
+    renderer. An ink drawer (one-channel state) may also start its colour twin, which draws the
+    same actions in colour (three-channel state, a colour or palette choice; the hint in colour or
+    not), e.g. coloured MNIST from `mnist_4lstm`: `_ink_to_colour`."""
     theirs, ours = model.drawer.spec, drawer.spec
     params = nnx.to_pure_dict(nnx.state(model.drawer, nnx.Param))
     free = {"steps": ours.steps, "fixed": ours.fixed, "palette_mix": ours.palette_mix}
