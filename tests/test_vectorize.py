@@ -321,6 +321,9 @@ def test_advice_names_the_drawer_that_fits_a_large_picture():
     assert warning(target, 0.9, (64, 64), single, windowed=False) is None
     assert "explains none of the ink" in warning(target, -0.2, (64, 64), single, windowed=False)
     assert "--model symbols_20lstm" in warning(target, 0.3, (64, 64), single, windowed=False)
+    colour = {**single, "name": "color_mnist", "translates": True}   # refining needs the drawing's target
+    assert "--refine" not in warning(target, 0.3, (64, 64), colour, False)
+    assert "--refine 100" in warning(target, 0.3, (64, 64), {**colour, "translates": False}, False)
     assert "more than half of the picture is ink" in warning(np.ones((64, 64), np.float32), 0.9, (64, 64), single,
                                                              False)
 

@@ -45,6 +45,12 @@ class Model:
     renderer: Renderer
     facts: dict  # data, steps, variant, size, renderer, slides, svg_l2 and real_l2 (held-out, if known), coarse
 
+    @property
+    def translates(self) -> bool:
+        """Whether its pictures are not its drawings' targets (a grey digit drawn in colour, a plan
+        drawn as rooms): then there is no target to refine the drawing against."""
+        return self.drawer.spec.hint_channels != self.renderer.channels
+
 
 def restore_drawer(workdir) -> tuple[Drawer, FrozenCanvas, Renderer]:
     """(drawer, canvas, renderer) of a drawer run folder: the latest drawer checkpoint and the

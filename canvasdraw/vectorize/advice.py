@@ -27,7 +27,8 @@ def baseline(target: np.ndarray, l2: float) -> dict:
 def warning(target: np.ndarray, explained: float | None, input_size: tuple[int, int], model: dict,
             windowed: bool) -> str | None:
     """One line on what is wrong and what to try instead, or None. `target` is the model's view
-    (ink (S, S) in [0, 1], or a colour picture (S, S, 3)); `model` holds the facts name, size, slides and data; `windowed`: the picture
+    (ink (S, S) in [0, 1], or a colour picture (S, S, 3)); `model` holds the facts name, size, slides and data
+    (and "translates", see store.models.Model, if true); `windowed`: the picture
     was drawn window by window at its own size rather than shrunk to the model's."""
     width, height = input_size
     line_art = target.ndim == 2 and not model.get("task")   # not colour, boxes or coloured digits
@@ -44,5 +45,6 @@ def warning(target: np.ndarray, explained: float | None, input_size: tuple[int, 
     verdict = (f"the drawing explains none of the {what} (no better than an empty drawing)" if explained <= 0 else
                f"the drawing explains only {explained:.0%} of the {what}")
     other = (f"--model {SYMBOL_MODEL} or --refine 100" if model["name"].startswith("mnist")
+             else "another model (canvasdraw models)" if model.get("translates")   # nothing to refine against
              else "--refine 100 or another model (canvasdraw models)")
     return f"{verdict}: the picture is far from what {model['name']} was trained on ({model['data']}); try {other}"

@@ -96,7 +96,7 @@ class Options:
                                 f"{self.drawer}")
         elif model.renderer.channels != 1 and self.drawer in ("sliding", "hierarchical"):
             raise UserError(f"model {model.name} draws colour pictures in one window: no --drawer {self.drawer}")
-        if self.refine and model.drawer.spec.hint_channels != model.renderer.channels:
+        if self.refine and model.translates:
             raise UserError(f"model {model.name} translates its pictures (they are not its drawings' targets): "
                             "no --refine")
 
@@ -159,7 +159,8 @@ class _Run:
             writer, jobs = write_room_many, [(self.outdir, model.renderer, model.facts, p, a)
                                              for p, a in zip(batch, actions)]
         else:
-            writer, jobs = write_many, [(self.outdir, model.renderer, model.facts, p, a, r, refine)
+            facts = dict(model.facts, translates=model.translates)   # advice.warning: may it suggest --refine?
+            writer, jobs = write_many, [(self.outdir, model.renderer, facts, p, a, r, refine)
                                         for p, a, r in zip(batch, actions, rendered)]
         for part in range(0, len(jobs), JOB):
             self._count(self.writers.submit(writer, jobs[part:part + JOB]))
