@@ -33,9 +33,10 @@ from PIL import Image
 from scipy import ndimage
 
 from canvasdraw import pictures
-from canvasdraw.data.floorplans import SHEET, STYLES, TEST_SEED, make_plan, plan_set
+from canvasdraw.data.floorplans import ROOM_COUNTS, SHEET, STYLES, TEST_SEED, make_plan, plan_set
 from canvasdraw.data.floorplans.layout import ROOM_TYPES
 from canvasdraw.data.ink import ink_of
+from canvasdraw.data.sources import count_range
 from canvasdraw.metrics.boxes import BoxCounts
 from canvasdraw.metrics.floorplans import SegmentationCounts, class_map
 from canvasdraw.render import svg
@@ -83,11 +84,12 @@ def _truth(rooms):
     return np.array([b for _, b in rooms]).reshape(-1, 4), np.array([ROOM_TYPES.index(t) for t, _ in rooms])
 
 
-def bench_style(model, segmenter, style: str, count: int, rooms: tuple[int, int] | None = None) -> tuple[dict, list]:
-    """{method: scores} on `count` held-out plans of `style` (of `rooms` LO-HI rooms, default the
-    style's), and the first plans' pictures."""
+def bench_style(model, segmenter, style: str, count: int, room_counts: tuple[int, int] | None = None
+                ) -> tuple[dict, list]:
+    """{method: scores} on `count` held-out plans of `style` (of `room_counts` (LO, HI) rooms,
+    default the style's), and the first plans' pictures."""
     size = model.drawer.spec.size
-    style = dataclasses.replace(STYLES[style], rooms=rooms or STYLES[style].rooms)
+    style = dataclasses.replace(STYLES[style], rooms=room_counts or STYLES[style].rooms)
     hints, targets, rooms = plan_set(count, "test", size, style)
     truth_maps = class_map(targets)
     results, shown = {}, []
@@ -158,6 +160,14 @@ def data_sheet(seeds=range(TEST_SEED, TEST_SEED + 4)) -> np.ndarray:
     return pictures.contact_sheet(tiles, columns=2 * len(seeds))
 
 
+def _room_counts(text: str) -> tuple[int, int]:
+    """--rooms LO-HI, checked as the `floorplans:N::LO-HI` source checks it."""
+    counts = count_range(text, ROOM_COUNTS)
+    if counts is None:
+        raise argparse.ArgumentTypeError(f"need {ROOM_COUNTS[0]} <= LO <= HI <= {ROOM_COUNTS[1]}, got {text!r}")
+    return counts
+
+
 def _cell(value, digits=3):
     return "—" if value is None else f"{value:.{digits}f}"
 
@@ -168,7 +178,8 @@ def main():
     parser.add_argument("--segmenter", help="weights from scripts/floorplan_segmenter.py")
     parser.add_argument("--plans", type=int, default=300)
     parser.add_argument("--styles", default="train,unseen,scanned")
-    parser.add_argument("--rooms", help="LO-HI: plans of that many rooms only (e.g. 2-3, a curriculum stage's)")
+    parser.add_argument("--rooms", type=_room_counts,
+                        help="LO-HI: plans of that many rooms only (e.g. 2-3, a curriculum stage's)")
     parser.add_argument("--sheet", help="write a contact sheet of held-out plans (train style) here")
     parser.add_argument("--json", help="write the results here")
     parser.add_argument("--data-sheet", help="write held-out plans of each style beside their targets here")
@@ -184,8 +195,7 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|---|")
     everything = {}
     for style in args.styles.split(","):
-        rooms = tuple(map(int, args.rooms.split("-"))) if args.rooms else None
-        results, rows = bench_style(model, segmenter, style, args.plans, rooms)
+        results, rows = bench_style(model, segmenter, style, args.plans, args.rooms)
         everything[style] = results
         for method, r in results.items():
             print(f"| {style} | {method} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | "

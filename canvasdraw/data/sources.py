@@ -178,14 +178,14 @@ def scene_boxes(where: str) -> tuple[int, int, str, tuple[int, int]]:
     """`N[:KIND[:LO-HI]]` of a prisms source -> (N, KIND, (LO, HI)); UserError when malformed."""
     count, _, rest = where.partition(":")
     kind, _, boxes = rest.partition(":")
-    boxes = _count_range(boxes, (1, 6))
+    boxes = count_range(boxes, (1, 6))
     if not (count.isdigit() and int(count) >= 1 and (kind or "mixed") in SCENE_KINDS and boxes):
         raise UserError(f"prisms:N[:KIND[:LO-HI]] needs a positive number of scenes, a kind in {', '.join(SCENE_KINDS)} "
                         f"and 1 <= LO <= HI <= 6 boxes, got {where!r}")
     return int(count), kind or "mixed", boxes
 
 
-def _count_range(text: str, limits: tuple[int, int]) -> tuple[int, int] | None:
+def count_range(text: str, limits: tuple[int, int]) -> tuple[int, int] | None:
     """`LO-HI` -> (LO, HI) with limits[0] <= LO <= HI <= limits[1]; "" -> `limits`; None when malformed."""
     low, _, high = (text or f"{limits[0]}-{limits[1]}").partition("-")
     if low.isdigit() and high.isdigit() and limits[0] <= int(low) <= int(high) <= limits[1]:
@@ -202,7 +202,7 @@ def _prisms(size: int, split: str, where: str) -> np.ndarray:
 def _floorplans(size: int, split: str, where: str, source: str) -> ImageSet:
     count, _, rest = where.partition(":")
     style, _, rooms = rest.partition(":")
-    rooms = _count_range(rooms, ROOM_COUNTS)
+    rooms = count_range(rooms, ROOM_COUNTS)
     if not count.isdigit() or int(count) < 1 or (style and style not in STYLES) or not rooms:
         raise UserError(f"floorplans:N[:STYLE[:LO-HI]] needs a positive number of plans, a style in "
                         f"{', '.join(STYLES)} and {ROOM_COUNTS[0]} <= LO <= HI <= {ROOM_COUNTS[1]} rooms, got {where!r}")
