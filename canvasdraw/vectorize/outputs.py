@@ -81,12 +81,15 @@ def write_window_outputs(outdir: Path, renderer: Renderer, model: dict, picture:
     windows = [{"corner_xy": [int(x), int(y)], "side": int(side),
                 "actions": [[round(float(v), 5) for v in a] for a in actions]}
                for (y, x), side, actions in strokes.windows()]
+    where = strokes.window_of()
     record = {"drawer": drawer, "strokes_not_written": strokes.actions.shape[0] * strokes.actions.shape[1]
-              - strokes.written(), "windows": windows}
+              - strokes.written(), "windows": windows,
+              # each chain written as one path: [window index, index in its "actions"] per stroke, in path order
+              "joined": [[list(where[index]) for index, _ in members] for members, _ in strokes.chains]}
     height, width = picture.ink.shape  # the picture's own size, or its chosen working size
     drawn = svg.drawn(renderer, svg_text, width, height)  # the file itself, drawn by Cairo
     return _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record,
-                  strokes.written(), 1, True, {})
+                  strokes.paths(), 1, True, {})
 
 
 def _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record, strokes, overlay_scale,

@@ -44,6 +44,7 @@ from canvasdraw.data.ink import square_ink
 from canvasdraw.errors import UserError
 from canvasdraw.files import check_creatable, remove_stale_temporaries
 from canvasdraw.processes import die_with_parent
+from canvasdraw.render import svg
 from canvasdraw.store.models import Model, load_model
 from canvasdraw.vectorize.choice import SINGLE_MODEL, SINGLE_SIZE, SLIDING_MODEL, choose, scaled
 from canvasdraw.vectorize.economy import written_strokes
@@ -53,7 +54,7 @@ from canvasdraw.vectorize.programs import writes_program
 from canvasdraw.vectorize.rooms import finds_rooms, write_room_many
 from canvasdraw.vectorize.single import draw_inks
 from canvasdraw.vectorize.sliding import ORDERS, hierarchical, slide
-from canvasdraw.vectorize.window_strokes import render_strokes, strokes_svg
+from canvasdraw.vectorize.window_strokes import joined_strokes, render_strokes, strokes_svg
 
 THREADS = 1  # a helper thread reads inputs and renders; more contend for the GIL (2 cores, 4,096
              # digits: 4 threads 426, 2 threads 471, 1 thread 521-536 images/s end to end)
@@ -180,11 +181,13 @@ class _Run:
             else:
                 strokes, state = slide(model.drawer, model.renderer, ink, o.overlap, o.order, map=self.threads.map,
                                        progress=progress)
-        if model.renderer.composite == "ink":  # strokes that draw nothing are not written
-            strokes = written_strokes(model.renderer, strokes, ink.shape)
-            if not strokes.kept.all():
-                state = render_strokes(model.renderer, strokes, *ink.shape)
+        if model.renderer.composite == "ink":  # strokes that draw nothing are not written, lines are joined
+            strokes = joined_strokes(model.renderer, written_strokes(model.renderer, strokes, ink.shape))
         svg_text = strokes_svg(model.renderer, strokes, *ink.shape, shown=(picture.height, picture.width))
+        if strokes.chains:  # a joined path is no action: the drawing is the file as Cairo draws it
+            state = svg.drawn(model.renderer, svg_text, ink.shape[1], ink.shape[0])
+        elif strokes.kept is not None and not strokes.kept.all():
+            state = render_strokes(model.renderer, strokes, *ink.shape)
         kind = "hierarchical" if o.drawer == "hierarchical" else "sliding"
         self._count(self.threads.submit(lambda *job: [write_window_outputs(*job)], self.outdir, model.renderer,
                                         model.facts, picture, strokes, state, svg_text, kind), done=1)

@@ -3,17 +3,20 @@ real re-render and SVG. No JAX here.
 
 A window's actions are in its own coordinates (fractions of its side). The real renderer draws
 them on the window's crop of the picture, so a stroke is clipped to its window; the SVG places
-each window's elements with a translate and the same clip. With `max` compositing the picture
-does not depend on the order the windows are re-drawn in.
+each window's elements with a translate and the same clip. Strokes that continue one another
+(canvasdraw.vectorize.joining) are written after the windows as one unclipped path each in the
+picture's pixels; `ink` compositing makes the picture independent of the order.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import xml.etree.ElementTree as ElementTree
 
 import numpy as np
 
 from canvasdraw.render import svg
+from canvasdraw.vectorize.joining import chain_element, chains, piece_of
 
 
 @dataclasses.dataclass
@@ -24,6 +27,9 @@ class Strokes:
     sides: np.ndarray    # (K,) int: each window's side in the picture's pixels
     actions: np.ndarray  # (K, N, D) in [0, 1], in window coordinates
     kept: np.ndarray | None = None  # (K, N) bool: the strokes written (None: all); see vectorize.economy
+    # Written strokes joined into one path each (vectorize.joining): per chain, its members
+    # [(index among all written strokes in `windows` order, reversed), ...] and its SVG element
+    chains: list[tuple[list[tuple[int, bool]], str]] = dataclasses.field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.corners)
@@ -36,6 +42,14 @@ class Strokes:
     def written(self) -> int:
         """How many strokes are written."""
         return int(self.actions.shape[0] * self.actions.shape[1] if self.kept is None else self.kept.sum())
+
+    def paths(self) -> int:
+        """How many SVG elements the written strokes are: a chain of strokes is one."""
+        return self.written() - sum(len(members) - 1 for members, _ in self.chains)
+
+    def window_of(self) -> list[tuple[int, int]]:
+        """(window index, index among that window's written strokes) of each written stroke."""
+        return [(k, i) for k, (_, _, actions) in enumerate(self.windows()) for i in range(len(actions))]
 
     @staticmethod
     def concat(parts: list["Strokes"]) -> "Strokes":
@@ -58,15 +72,37 @@ def render_strokes(renderer, strokes: Strokes, height: int, width: int) -> np.nd
     return state[:height, :width]
 
 
+def window_elements(renderer, strokes: Strokes) -> list[list[ElementTree.Element]]:
+    """Each window's SVG elements of its written strokes (one per action, in its own pixels)."""
+    return [list(ElementTree.fromstring(renderer.to_svg(actions, side))) for _, side, actions in strokes.windows()]
+
+
+def joined_strokes(renderer, strokes: Strokes) -> Strokes:
+    """The strokes with `chains` set (canvasdraw.vectorize.joining): only for `ink` renderers."""
+    if renderer.composite != "ink":
+        return strokes
+    pieces = [piece_of(node, (x, y), side) if len(elements) == len(actions) else None
+              for ((y, x), side, actions), elements in zip(strokes.windows(), window_elements(renderer, strokes))
+              for node in elements]
+    return dataclasses.replace(strokes, chains=[(chain, chain_element(pieces, chain)) for chain in chains(pieces)])
+
+
 def strokes_svg(renderer, strokes: Strokes, height: int, width: int, shown: tuple[int, int] | None = None) -> str:
     """One SVG of all windows' strokes in the picture's pixels (viewBox 0 0 W H), each window's
-    elements translated to its corner and clipped to it; `shown` (height, width): the size the
-    file asks to be shown at, when the picture was drawn at another scale (default H×W)."""
+    elements translated to its corner and clipped to it, then each chain of strokes as one path;
+    `shown` (height, width): the size the file asks to be shown at, when the picture was drawn at
+    another scale (default H×W)."""
     shown_h, shown_w = shown or (height, width)
     clips = "".join(f'<clipPath id="window{s}"><rect width="{s}" height="{s}"/></clipPath>'
                     for s in sorted(set(strokes.sides.tolist())))
-    groups = "".join(f'  <g transform="translate({x} {y})" clip-path="url(#window{side})">'
-                     f'{svg.inner(renderer.to_svg(actions, side)).strip()}</g>\n'
-                     for (y, x), side, actions in strokes.windows())
+    chained = {index for members, _ in strokes.chains for index, _ in members}
+    first, groups = 0, []
+    for (y, x), side, actions in strokes.windows():
+        alone = [i for i in range(len(actions)) if first + i not in chained]
+        first += len(actions)
+        if alone:
+            groups.append(f'  <g transform="translate({x} {y})" clip-path="url(#window{side})">'
+                          f'{svg.inner(renderer.to_svg(actions[alone], side)).strip()}</g>\n')
+    groups += [f"  {element}\n" for _, element in strokes.chains]
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{shown_w}" height="{shown_h}" '
-            f'viewBox="0 0 {width} {height}">\n  <defs>{clips}</defs>\n{groups}</svg>\n')
+            f'viewBox="0 0 {width} {height}">\n  <defs>{clips}</defs>\n{"".join(groups)}</svg>\n')
