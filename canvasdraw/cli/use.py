@@ -17,7 +17,8 @@ def _cmd_vectorize(args) -> int:
     model = load_model(name) if name else None  # None: chosen per picture by its pen width
     coarse_name = args.coarse_model or (model.facts.get("coarse") if model else None)
     coarse = load_model(coarse_name) if args.drawer == "hierarchical" and coarse_name else None
-    options = Options(args.refine, args.invert, args.batch_size, args.drawer, args.overlap, args.order, coarse)
+    options = Options(args.refine, args.invert, args.batch_size, args.drawer, args.overlap, args.order, coarse,
+                      args.passes)
     plans = bool(model) and finds_rooms(model.facts)
     if plans and args.report:
         raise UserError(f"--report shows ink drawings; model {model.name} finds rooms (see each <stem>_overlay.png)")
@@ -120,6 +121,10 @@ def add_commands(commands) -> None:
     p.add_argument("--refine", type=int, default=None, metavar="K",
                    help="K Adam steps on the actions through the canvas after the drawer (default 0 with --model; "
                         "without it, 100 for pictures drawn in one window)")
+    p.add_argument("--passes", type=int, default=None, metavar="K",
+                   help="up to K passes of the drawer, each adding its strokes to the drawing so far, for pictures "
+                        "still far from their target (default 1 with --model; without it, 3 for pictures drawn in "
+                        "one window)")
     polarity = p.add_mutually_exclusive_group()
     polarity.add_argument("--invert", action="store_true", default=None,
                           help="the input is dark ink on light paper (default: detected from the border)")

@@ -7,7 +7,8 @@ picture is drawn at the working scale that gives it such a pen:
 * `single` with SINGLE_MODEL when the whole picture, shrunk to the model's 64 px window, keeps a
   pen of at least SINGLE_PENS[0] px (symbols, digits, small sketches), then REFINE Adam steps on
   the strokes through the canvas (`vectorize --refine`: on held-out pen drawings, symbols and
-  digits it cuts the L2 of the SVG 3-6×, docs/results.md);
+  digits it cuts the L2 of the SVG 3-6×, docs/results.md), in up to PASSES passes of the drawer
+  for pictures that need more strokes than its steps (canvasdraw.vectorize.single);
 * else `sliding` with SLIDING_MODEL, window by window, on the picture scaled so that its pen is
   SLIDING_PEN px, the pen of the pages that model was trained on (scale clamped to SCALES: a
   large picture of thick lines is drawn smaller, with fewer strokes and windows).
@@ -29,6 +30,7 @@ SLIDING_MODEL = "sliding_10lstm"
 SLIDING_PEN = 4.0              # px: the pen of its training pages (scripts/prepare_drawings.py), as measured here
 SCALES = (1 / 8, 2.0)
 REFINE = 100
+PASSES = 3
 INK = 128                      # a pixel with at least this much ink belongs to a stroke
 
 
@@ -36,13 +38,15 @@ INK = 128                      # a pixel with at least this much ink belongs to 
 class Choice:
     """model: a shipped model name; drawer: single or sliding; scale: working pixels per input
     pixel (single: 64 / the padded square's side); pen_px: the input's pen width (None: no ink);
-    refine: Adam steps after the drawer (single window only); reason: one sentence for the JSON."""
+    refine: Adam steps after the drawer (single window only); passes: at most this many passes of the
+    drawer (single window only); reason: one sentence for the JSON."""
 
     model: str
     drawer: str
     scale: float
     pen_px: float | None
     refine: int
+    passes: int
     reason: str
 
 
@@ -64,13 +68,13 @@ def choose(ink: np.ndarray) -> Choice:
     single_scale = SINGLE_SIZE / side
     pen = pen_width(ink)
     if pen is None:
-        return Choice(SINGLE_MODEL, "single", single_scale, None, 0, "no ink: one window")
+        return Choice(SINGLE_MODEL, "single", single_scale, None, 0, 1, "no ink: one window")
     if pen * single_scale >= SINGLE_PENS[0]:
-        return Choice(SINGLE_MODEL, "single", single_scale, pen, REFINE,
+        return Choice(SINGLE_MODEL, "single", single_scale, pen, REFINE, PASSES,
                       f"the {pen:.1f} px pen is {pen * single_scale:.1f} px in one {SINGLE_SIZE} px window "
                       f"({SINGLE_MODEL} was trained on {SINGLE_PENS[0]}-{SINGLE_PENS[1]:g} px)")
     scale = float(np.clip(SLIDING_PEN / pen, *SCALES))
-    return Choice(SLIDING_MODEL, "sliding", scale, pen, 0,
+    return Choice(SLIDING_MODEL, "sliding", scale, pen, 0, 1,
                   f"the {pen:.1f} px pen would be {pen * single_scale:.1f} px in one {SINGLE_SIZE} px window, "
                   f"thinner than {SINGLE_PENS[0]} px: windows of the picture scaled ×{scale:.2f}, where its pen "
                   f"is {pen * scale:.1f} px ({SLIDING_MODEL} was trained on {SLIDING_PEN:g} px)")

@@ -52,7 +52,7 @@ from canvasdraw.vectorize.inputs import Picture, collect, read_picture, reads_co
 from canvasdraw.vectorize.outputs import write_many, write_window_outputs
 from canvasdraw.vectorize.programs import writes_program
 from canvasdraw.vectorize.rooms import finds_rooms, write_room_many
-from canvasdraw.vectorize.single import draw_inks
+from canvasdraw.vectorize.single import draw_in_passes, draw_inks
 from canvasdraw.vectorize.sliding import ORDERS, hierarchical, slide
 from canvasdraw.vectorize.window_strokes import joined_strokes, render_strokes, strokes_svg
 
@@ -71,7 +71,8 @@ class Options:
     without one);
     `invert` forces the ink polarity (None: from the border); `batch_size` pictures per jitted
     call; `drawer`, `overlap`, `order`: module docstring; `coarse`: the hierarchical drawer's
-    coarse module (default: the model itself)."""
+    coarse module (default: the model itself); `passes`: up to that many passes of the single-window
+    drawer (canvasdraw.vectorize.single; None: 1 with a model, the choice's without one)."""
 
     refine: int | None = None
     invert: bool | None = None
@@ -80,6 +81,7 @@ class Options:
     overlap: bool = True
     order: str = "raster"
     coarse: Model | None = None
+    passes: int | None = None
 
     def check(self, model: Model) -> None:
         """A UserError naming the first option that does not fit (or the model, if it cannot vectorize)."""
@@ -89,8 +91,13 @@ class Options:
             raise UserError(f"need --refine >= 0, got {self.refine}")
         if self.drawer not in DRAWERS or self.order not in ORDERS:
             raise UserError(f"drawer must be one of {', '.join(DRAWERS)} and order one of {', '.join(ORDERS)}")
-        if self.refine and self.drawer in ("sliding", "hierarchical"):
-            raise UserError("--refine works with the single-window drawer only")
+        if self.passes is not None and self.passes < 1:
+            raise UserError(f"need --passes >= 1, got {self.passes}")
+        if (self.refine or (self.passes or 1) > 1) and self.drawer in ("sliding", "hierarchical"):
+            raise UserError("--refine and --passes work with the single-window drawer only")
+        if (self.passes or 1) > 1 and (model.renderer.composite != "ink" or model.translates):
+            raise UserError(f"model {model.name} draws each picture once: no --passes (they add ink strokes to "
+                            "a drawing of the picture itself)")
         if finds_rooms(model.facts):
             if self.refine or self.drawer in ("sliding", "hierarchical"):
                 raise UserError(f"model {model.name} finds rooms in one window: no --refine, no --drawer "
@@ -154,15 +161,17 @@ class _Run:
         o, model = self.options, self.model_of(batch[0])
         refine = (o.refine if o.refine is not None else batch[0].choice["refine"] if batch[0].choice else
                   model.facts.get("refine", 0))
-        actions, rendered = draw_inks(model, np.stack([p.ink for p in batch]), refine, o.batch_size,
-                                      self.threads.map)
+        passes = o.passes or (batch[0].choice["passes"] if batch[0].choice else 1)
+        inks = np.stack([p.ink for p in batch])
+        actions, rendered = (draw_in_passes(model, inks, refine, passes, o.batch_size, self.threads.map) if passes > 1
+                             else draw_inks(model, inks, refine, o.batch_size, self.threads.map))
         if finds_rooms(model.facts):
             writer, jobs = write_room_many, [(self.outdir, model.renderer, model.facts, p, a)
                                              for p, a in zip(batch, actions)]
         else:
             facts = dict(model.facts, translates=model.translates)   # advice.warning: may it suggest --refine?
-            writer, jobs = write_many, [(self.outdir, model.renderer, facts, p, a, r, refine)
-                                        for p, a, r in zip(batch, actions, rendered)]
+            writer, jobs = write_many, [(self.outdir, model.renderer, facts, p, a, r, refine,
+                                         len(a) // model.drawer.spec.steps) for p, a, r in zip(batch, actions, rendered)]
         for part in range(0, len(jobs), JOB):
             self._count(self.writers.submit(writer, jobs[part:part + JOB]))
 
