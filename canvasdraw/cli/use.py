@@ -123,7 +123,7 @@ def add_commands(commands) -> None:
                         "without it, 100 for pictures drawn in one window)")
     p.add_argument("--passes", type=int, default=None, metavar="K",
                    help="up to K passes of the drawer, each adding its strokes to the drawing so far, for pictures "
-                        "still far from their target (default 1 with --model; without it, 3 for pictures drawn in "
+                        "still far from their target (default 1 with --model; without it, 4 for pictures drawn in "
                         "one window)")
     polarity = p.add_mutually_exclusive_group()
     polarity.add_argument("--invert", action="store_true", default=None,

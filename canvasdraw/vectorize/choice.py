@@ -30,7 +30,7 @@ SLIDING_MODEL = "sliding_10lstm"
 SLIDING_PEN = 4.0              # px: the pen of its training pages (scripts/prepare_drawings.py), as measured here
 SCALES = (1 / 8, 2.0)
 REFINE = 100
-PASSES = 3
+PASSES = 4
 INK = 128                      # a pixel with at least this much ink belongs to a stroke
 
 

@@ -1,4 +1,4 @@
-"""Strokes that draw nothing are not written.
+"""Strokes that draw nothing, or nothing good, are not written.
 
 A drawer has a fixed number of steps; a picture may need fewer strokes. A stroke is dropped when
 removing it from the finished drawing changes fewer than MIN_CHANGED pixels by more than CHANGED
@@ -6,7 +6,9 @@ ink (it is too faint, too short, or hidden under others). For `ink` renderers th
 1 − Π(1 − a_j) over the strokes' coverages a_j (each stroke's ink drawn alone, SVG's alpha
 *over*), so removing stroke i changes a pixel by a_i·Π_{j≠i}(1 − a_j): every stroke is tested from
 one render of each stroke alone. Strokes are tested in drawing order and a dropped one leaves the
-product, so of two identical strokes one stays.
+product, so of two identical strokes one stays. A drawing of its own target also drops the strokes
+without which it is at least as close to the target (`helpful_strokes`; held-out KanjiVG symbols
+drawn in 4 passes: 26.0 -> 19.3 strokes, L2 of the SVG 0.00521 -> 0.00501).
 
 For `over` renderers (opaque colour: rectangles, boxes) `visible_actions` drops, one at a time in
 drawing order, every action whose removal changes less than MIN_VISIBLE of the picture by more
@@ -54,6 +56,21 @@ def visible_strokes(coverages: np.ndarray, corners: np.ndarray | None = None,
     return kept
 
 
+def helpful_strokes(coverages: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Which strokes of a drawing of its own target to keep, (N,) bool, in drawing order: a stroke
+    is dropped when the drawing without it (1 − Π(1 − a_j) over the others, as in `visible_strokes`)
+    is at least as close to `target` (S, S) in [0, 1] — a faint stroke off the ink that the
+    refinement, steering by the canvas's imitation, left in place."""
+    factors = 1 - np.clip(coverages, 0, OPAQUE).astype(np.float64)
+    clear = np.prod(factors, axis=0)
+    kept = np.ones(len(coverages), bool)
+    for i, factor in enumerate(factors):
+        without = clear / factor
+        if np.sum((1 - without - target) ** 2) <= np.sum((1 - clear - target) ** 2):
+            kept[i], clear = False, without
+    return kept
+
+
 def visible_actions(renderer, actions: np.ndarray, size: int) -> list[int]:
     """Indices of the actions (N, D) of an `over` renderer kept (module docstring), in drawing order."""
     kept = list(range(len(actions)))
@@ -66,11 +83,16 @@ def visible_actions(renderer, actions: np.ndarray, size: int) -> list[int]:
     return kept
 
 
-def visible(renderer, actions: np.ndarray, size: int) -> list[int] | np.ndarray:
+def visible(renderer, actions: np.ndarray, size: int, target: np.ndarray | None = None) -> list[int] | np.ndarray:
     """What a drawing of `actions` (N, D) at `size` px writes (indices or a mask, drawing order):
-    `visible_strokes` for `ink` renderers, `visible_actions` for `over` renderers, all otherwise."""
+    `visible_strokes` for `ink` renderers — of those, only the `helpful_strokes` when the drawing
+    is of its own `target` (S, S) ink in [0, 1] —, `visible_actions` for `over` renderers, all otherwise."""
     if renderer.composite == "ink":
-        return visible_strokes(coverages_of(renderer, actions, size))
+        coverages = coverages_of(renderer, actions, size)
+        kept = visible_strokes(coverages)
+        if target is not None:
+            kept[kept] = helpful_strokes(coverages[kept], target)
+        return kept
     if renderer.composite == "over":
         return visible_actions(renderer, actions, size)
     return np.ones(len(actions), bool)

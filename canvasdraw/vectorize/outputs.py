@@ -56,7 +56,8 @@ def write_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Pictur
     not written. Returns {stem,
     input, l2, blank_l2, explained, warning, strokes, files}."""
     size, drawn_by_drawer = rendered.shape[0], len(actions)
-    actions = actions[visible(renderer, actions, size)]
+    own_target = renderer.composite == "ink" and not model.get("translates") and picture.ink.shape == (size, size)
+    actions = actions[visible(renderer, actions, size, picture.ink / np.float32(255) if own_target else None)]
     if len(actions) < drawn_by_drawer:
         rendered = renderer.render(actions, size)
     square = renderer.to_svg(actions, max(picture.width, picture.height))
