@@ -77,9 +77,10 @@ def write_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Pictur
 
 
 def write_window_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Picture, strokes,
-                         rendered: np.ndarray, svg_text: str, drawer: str) -> dict:
+                         rendered: np.ndarray, svg_text: str, drawer: str, drawn: np.ndarray | None = None) -> dict:
     """The same four files for a picture drawn window by window at its own size (`strokes`: a
-    canvasdraw.vectorize.window_strokes.Strokes, `rendered` its re-render (H, W, C), `svg_text` its SVG)."""
+    canvasdraw.vectorize.window_strokes.Strokes, `rendered` its re-render (H, W, C), `svg_text` its
+    SVG, `drawn` that SVG as Cairo draws it when already known)."""
     windows = [{"corner_xy": [int(x), int(y)], "side": int(side),
                 "actions": [[round(float(v), 5) for v in a] for a in actions]}
                for (y, x), side, actions in strokes.windows()]
@@ -89,7 +90,8 @@ def write_window_outputs(outdir: Path, renderer: Renderer, model: dict, picture:
               # each chain written as one path: [window index, index in its "actions"] per stroke, in path order
               "joined": [[list(where[index]) for index, _ in members] for members, _ in strokes.chains]}
     height, width = picture.ink.shape  # the picture's own size, or its chosen working size
-    drawn = svg.drawn(renderer, svg_text, width, height)  # the file itself, drawn by Cairo
+    if drawn is None:
+        drawn = svg.drawn(renderer, svg_text, width, height)  # the file itself, drawn by Cairo
     return _write(outdir, renderer, model, picture, svg_text, rendered, drawn, record,
                   strokes.paths(), 1, True, {})
 

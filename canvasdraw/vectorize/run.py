@@ -199,7 +199,8 @@ class _Run:
             state = render_strokes(model.renderer, strokes, *ink.shape)
         kind = "hierarchical" if o.drawer == "hierarchical" else "sliding"
         self._count(self.threads.submit(lambda *job: [write_window_outputs(*job)], self.outdir, model.renderer,
-                                        model.facts, picture, strokes, state, svg_text, kind), done=1)
+                                        model.facts, picture, strokes, state, svg_text, kind,
+                                        state if strokes.chains else None), done=1)
 
     def run(self, files: list[Path]) -> list[Picture]:
         """Draws every readable file; returns the pictures in the order their rows come back."""
