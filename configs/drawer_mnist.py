@@ -22,7 +22,8 @@ renderer (C = runs/canvas_bezier_alpha_b, the shipped canvas; run book in config
     ... --workdir runs/mnist_4lstm_rf --config.canvas=C --config.init_from=runs/mnist_4lstm_alpha_c --config.learning_rate=2e-4 \
         --config.steps=1500 --config.real_forward=True
     ... --workdir runs/mnist_4lstm_rf2 --config.init_from=runs/mnist_4lstm_rf, otherwise the same with --config.steps=2500
-                                                                (shipped as mnist_4lstm)
+    ... --workdir runs/mnist_4lstm_rf3 --config.init_from=mnist_4lstm (that run, shipped until 2026-12-01), otherwise
+        the same with --config.steps=8000                    (shipped as mnist_4lstm, --half)
     canvasdraw train-drawer --config configs/drawer_mnist.py:20lstm --workdir runs/mnist_20lstm_alpha --config.data=mnist:DATA \
         --config.canvas=C --config.init_from=mnist_20lstm --config.learning_rate=1.5e-4 --config.steps=3000
     ... --workdir runs/mnist_20lstm_rf --config.init_from=runs/mnist_20lstm_alpha --config.learning_rate=1e-4 --config.steps=1000 \
