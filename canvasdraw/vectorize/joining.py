@@ -149,8 +149,7 @@ def chains(pieces: list[Piece | None]) -> list[list[tuple[int, bool]]]:
 
 def chain_element(pieces: list[Piece], chain: list[tuple[int, bool]]) -> str:
     """One SVG `<path>` of a chain's pieces in the picture's pixels (module docstring)."""
-    parts = [pieces[i].points[::-1] if flipped else pieces[i].points for i, flipped in chain]
-    parts = [p.copy() for p in parts]
+    parts = [(pieces[i].points[::-1] if flipped else pieces[i].points).copy() for i, flipped in chain]
     for before, after in zip(parts, parts[1:]):   # the meeting ends move to their midpoint
         before[-1] = after[0] = (before[-1] + after[0]) / 2
     members = [pieces[i] for i, _ in chain]

@@ -48,10 +48,10 @@ def coverage_scored(renderer: Renderer, picture: Picture) -> bool:
 
 
 def write_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Picture, actions: np.ndarray,
-                  rendered: np.ndarray, refine: int, passes: int = 1) -> dict:
+                  rendered: np.ndarray, refine: int) -> dict:
     """Writes one input's four files into `outdir` (module docstring of canvasdraw.vectorize.run);
-    `rendered` is the real renderer's drawing of `actions` at the model size, drawn in `passes`
-    passes of the drawer (canvasdraw.vectorize.single). Strokes of an `ink`
+    `rendered` is the real renderer's drawing of `actions` at the model size, drawn in one or more
+    passes of the drawer's `model["steps"]` steps (canvasdraw.vectorize.single). Strokes of an `ink`
     renderer and shapes of an `over` renderer that draw nothing (canvasdraw.vectorize.economy) are
     not written. Returns {stem,
     input, l2, blank_l2, explained, warning, strokes, files}."""
@@ -65,7 +65,7 @@ def write_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Pictur
     # drawn in colour (coloured MNIST: the picture says nothing of the colour) by its coverage.
     drawn = (svg.rasterize(square, size)[..., 3:] if coverage_scored(renderer, picture) else
              svg.drawn(renderer, square, size))
-    record = {"refine_steps": refine, "passes": passes, "strokes_not_written": drawn_by_drawer - len(actions)}
+    record = {"refine_steps": refine, "passes": drawn_by_drawer // model["steps"], "strokes_not_written": drawn_by_drawer - len(actions)}
     files = {}
     if writes_program(renderer):
         fields, files = program_outputs(renderer, actions, picture.stem)

@@ -170,8 +170,8 @@ class _Run:
                                              for p, a in zip(batch, actions)]
         else:
             facts = dict(model.facts, translates=model.translates)   # advice.warning: may it suggest --refine?
-            writer, jobs = write_many, [(self.outdir, model.renderer, facts, p, a, r, refine,
-                                         len(a) // model.drawer.spec.steps) for p, a, r in zip(batch, actions, rendered)]
+            writer, jobs = write_many, [(self.outdir, model.renderer, facts, p, a, r, refine)
+                                        for p, a, r in zip(batch, actions, rendered)]
         for part in range(0, len(jobs), JOB):
             self._count(self.writers.submit(writer, jobs[part:part + JOB]))
 
