@@ -3,6 +3,7 @@ one way it looks for, naming what is wrong."""
 
 import time
 
+import jax
 import numpy as np
 import pytest
 
@@ -19,8 +20,10 @@ from canvasdraw.render.testing import (
     check_svg_structure,
     check_thread_safety,
     check_to_rgb,
+    check_twin,
     sample_actions,
 )
+from renderers.bezier import AlphaBezierRenderer, twin_coverage
 
 
 class Fill(SquaresRenderer):
@@ -239,3 +242,28 @@ def test_svg_match_check_fails_a_stacked_opacity_svg_and_names_the_action_that_a
     actions = np.array([[0.2, 0.2, 0.1], [0.6, 0.6, 0.9], [0.3, 0.8, 0.3]], np.float32)  # action 1 is the largest
     with pytest.raises(AssertionError, match=r"action 1 \(x=0.600, y=0.600, side=0.900\) adds most"):
         check_svg_matches_raster(StackedOpacity(), actions, 32)
+
+
+class FullOpacityTwin(AlphaBezierRenderer):
+    """A twin that forgets the strokes' opacity."""
+
+    def twin_layer(self, actions, size):
+        return twin_coverage(actions, size)[..., None]
+
+
+class FrozenTwin(AlphaBezierRenderer):
+    """A twin that draws right but passes no gradient back to the actions."""
+
+    def twin_layer(self, actions, size):
+        return jax.lax.stop_gradient(super().twin_layer(actions, size))
+
+
+def test_twin_check_passes_the_bezier_twin_and_fails_a_wrong_or_frozen_one():
+    actions = sample_actions(AlphaBezierRenderer(), 8)
+    actions[:, 7] = np.linspace(0.1, 0.5, 8)   # faint strokes: forgetting the opacity shows
+    check_twin(AlphaBezierRenderer(), actions, 64)
+    check_twin(SquaresRenderer(), ACTIONS, 16)    # no twin: nothing to check
+    with pytest.raises(AssertionError, match="twin vs render mean squared difference"):
+        check_twin(FullOpacityTwin(), actions, 64)
+    with pytest.raises(AssertionError, match="gradient is not finite or all zero"):
+        check_twin(FrozenTwin(), actions, 64)

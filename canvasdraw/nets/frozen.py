@@ -16,7 +16,7 @@ import numpy as np
 from flax import nnx, struct
 
 from canvasdraw.nets.canvas import CanvasSpec, next_state
-from canvasdraw.render.contract import render_batch
+from canvasdraw.render.contract import composite, render_batch
 
 
 @struct.dataclass
@@ -64,6 +64,19 @@ class RealForwardCanvas:
                                  jax.lax.stop_gradient(states), jnp.clip(jax.lax.stop_gradient(actions), 0, 1),
                                  vmap_method="sequential")
         return guess + jax.lax.stop_gradient(real - guess)
+
+
+@struct.dataclass
+class TwinCanvas:
+    """The renderer's own differentiable twin (`Renderer.twin_layer`) in a canvas's place:
+    canvas(states (B,S,S,C), actions (B,D)) -> the next states, composited by the renderer's
+    rule. Actions are clipped to [0, 1] as the renderer reads them."""
+
+    renderer: Any = struct.field(pytree_node=False)
+
+    def __call__(self, states, actions):
+        layers = self.renderer.twin_layer(jnp.clip(actions, 0, 1), states.shape[1])
+        return composite(self.renderer.composite, states, layers)
 
 
 def freeze(model: nnx.Module) -> FrozenCanvas:

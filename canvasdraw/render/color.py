@@ -30,16 +30,18 @@ def normalised_lab(cielab) -> np.ndarray:
     return ((np.asarray(cielab, np.float32) + [0, 128, 128]) / [100, 255, 255]).astype(np.float32)
 
 
-def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
-    """Normalised LAB (..., 3) in [0, 1] -> sRGB (..., 3) float32 in [0, 1] (clipped to gamut)."""
-    lab = np.asarray(lab, np.float32)
+def lab_to_rgb(lab: np.ndarray, xp=np) -> np.ndarray:
+    """Normalised LAB (..., 3) in [0, 1] -> sRGB (..., 3) float32 in [0, 1] (clipped to gamut).
+    `xp`: the array module (numpy, or jax.numpy for a differentiable conversion)."""
+    lab = xp.asarray(lab, xp.float32)
     big_l, a, b = lab[..., 0] * 100, lab[..., 1] * 255 - 128, lab[..., 2] * 255 - 128
     fy = (big_l + 16) / 116
-    f = np.stack([fy + a / 500, fy, fy - b / 200], axis=-1)
-    xyz = np.where(f > 6 / 29, f**3, 3 * (6 / 29) ** 2 * (f - 4 / 29)) * _D65
-    linear = np.clip(xyz @ _XYZ_TO_RGB.T, 0, 1)
-    srgb = np.where(linear <= 0.0031308, 12.92 * linear, 1.055 * linear ** (1 / 2.4) - 0.055)
-    return np.clip(srgb, 0, 1).astype(np.float32)
+    f = xp.stack([fy + a / 500, fy, fy - b / 200], axis=-1)
+    xyz = xp.where(f > 6 / 29, f**3, 3 * (6 / 29) ** 2 * (f - 4 / 29)) * _D65
+    linear = xp.clip(xyz @ _XYZ_TO_RGB.T, 0, 1)
+    # the floor keeps the power's gradient finite where the branch is not taken
+    srgb = xp.where(linear <= 0.0031308, 12.92 * linear, 1.055 * xp.maximum(linear, 0.0031308) ** (1 / 2.4) - 0.055)
+    return xp.clip(srgb, 0, 1).astype(xp.float32)
 
 
 def rgb_to_lab(rgb) -> np.ndarray:

@@ -111,6 +111,18 @@ class Renderer(abc.ABC):
         """One action drawn alone, (size, size, layer_channels) float32 in [0, 1]."""
         raise NotImplementedError(f"renderer {self.name!r} has no layer form")
 
+    def twin_layer(self, actions, size: int):
+        """Optional: a differentiable twin of `layer` in jax.numpy, for a batch of actions (B, D)
+        -> (B, size, size, layer_channels) in [0, 1], close to `layer` (the kit bounds the
+        difference of their drawings: `testing.check_twin`). Per-image refinement (`vectorize --refine`) moves actions
+        through it instead of through the trained canvas: the canvas only imitates the renderer,
+        and a refinement steered by its errors lands beside the drawing it aims at."""
+        raise NotImplementedError(f"renderer {self.name!r} has no twin")
+
+    @property
+    def has_twin(self) -> bool:
+        return type(self).twin_layer is not Renderer.twin_layer
+
     def step(self, state: np.ndarray, action: np.ndarray) -> np.ndarray:
         """R(x_n, y_n): the next state; never modifies `state`."""
         return composite(self.composite, state, self.layer(action, state.shape[0]))

@@ -187,6 +187,35 @@ def check_svg_matches_raster(r: Renderer, actions: np.ndarray, size: int, bound:
     return difference
 
 
+TWIN_BOUND = 2e-3   # a twin guides refinement (the real renderer scores it): close, not exact
+
+
+def check_twin(r: Renderer, actions: np.ndarray, size: int, bound: float = TWIN_BOUND) -> None:
+    """For renderers with a twin (`twin_layer`): its layers have the layer's shape, stay in
+    [0, 1], and their composite is within `bound` mean squared difference of `render`'s state;
+    the gradient of that drawing with respect to the actions is finite and not all zero."""
+    if not r.has_twin:
+        return
+    import jax
+    import jax.numpy as jnp
+
+    layers = np.asarray(r.twin_layer(jnp.asarray(actions), size))
+    _check(layers.shape == (len(actions), size, size, r.layer_channels), r,
+           f"twin_layer gave shape {layers.shape}, expected {(len(actions), size, size, r.layer_channels)}")
+    _check(np.all((layers >= 0) & (layers <= 1)), r, "twin_layer has values outside [0, 1]")
+
+    def twin_drawing(acts):
+        state = jnp.asarray(r.blank(size))
+        for layer in r.twin_layer(acts, size):
+            state = composite(r.composite, state, layer)
+        return state
+
+    difference = float(np.mean((np.asarray(twin_drawing(jnp.asarray(actions))) - r.render(actions, size)) ** 2))
+    _check(difference <= bound, r, f"twin vs render mean squared difference {difference:.2e} > {bound:.0e} at size {size}")
+    gradient = np.asarray(jax.grad(lambda a: jnp.sum(twin_drawing(a)))(jnp.asarray(actions)))
+    _check(np.all(np.isfinite(gradient)) and np.any(gradient != 0), r, "the twin's gradient is not finite or all zero")
+
+
 def check_renderer(renderer: Renderer, sizes=(16, 37, 64), num_actions: int = 8, seed: int = 0,
                    bound: float = 1e-4) -> dict[int, float]:
     """Runs every check above on `num_actions` sampled actions at each size; returns the
@@ -195,7 +224,8 @@ def check_renderer(renderer: Renderer, sizes=(16, 37, 64), num_actions: int = 8,
     actions = sample_actions(renderer, num_actions, seed)
     differences = {}
     for size in sizes:
-        for check in (check_step, check_layer, check_render, check_to_rgb, check_pickling, check_thread_safety):
+        for check in (check_step, check_layer, check_render, check_to_rgb, check_pickling, check_thread_safety,
+                      check_twin):
             check(renderer, actions, size)
         differences[size] = check_svg_matches_raster(renderer, actions, size, bound)
     return differences

@@ -12,6 +12,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
+from canvasdraw.nets.frozen import TwinCanvas
 from canvasdraw.nets.optimize import optimize_actions
 from canvasdraw.render.contract import render_batch
 from canvasdraw.store.models import Model
@@ -35,8 +36,9 @@ def _draw(model: Model, hints: np.ndarray, refine: int, map, starts=None, before
     actions, states = draw_with_renderer(model.drawer, renderer, hints, map, starts)
     if before is not None:
         actions = np.concatenate([before, actions], axis=1)
-    if refine:
-        actions = np.asarray(optimize_actions(model.canvas, hints, jnp.asarray(renderer.blank(size)), actions,
+    if refine:   # through the renderer's exact twin where it has one: better and faster than the canvas
+        guide = TwinCanvas(renderer) if renderer.has_twin else model.canvas
+        actions = np.asarray(optimize_actions(guide, hints, jnp.asarray(renderer.blank(size)), actions,
                                               refine)[0])
         states = render_batch(renderer, actions, size, map=map)
     return actions, states
