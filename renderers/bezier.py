@@ -22,7 +22,7 @@ from canvasdraw.render import (
     CoverageRaster,
     Renderer,
     lab_to_hex,
-    lab_to_rgb,
+    polyline_coverage,
     svg,
 )
 
@@ -48,29 +48,14 @@ def _geometry(action, size: int):
 
 
 def twin_coverage(actions, size: int):
-    """The strokes' anti-aliased coverage in jax.numpy, differentiable in the actions:
-    actions (B, >=7) -> (B, S, S) in [0, 1]. A pixel is covered by the length of its box
-    filter's overlap with the stroke's cross-section, [d - 1/2, d + 1/2] ∩ [-w/2, w/2], d being
-    its centre's distance to the curve; round caps come free. The curve is drawn as √S chords
-    (8 at 64 px): a chord's gap to the curve shrinks with the square of their number, so the
-    error in pixels stays level across sizes."""
+    """The strokes' coverage in jax.numpy, differentiable in the actions: actions (B, >=7) ->
+    (B, S, S) in [0, 1]. The curve is drawn as √S chords (8 at 64 px): a chord's gap to the curve
+    shrinks with the square of their number, so the error in pixels stays level across sizes."""
     chords = max(8, round(size ** 0.5))
-    points = actions[:, :6].reshape(-1, 3, 2) * size                     # (B, 3, 2): p0, c, p1
+    ends = actions[:, :6].reshape(-1, 3, 2) * size                       # (B, 3, 2): p0, c, p1
     t = jnp.linspace(0.0, 1.0, chords + 1)[:, None]
-    curve = ((1 - t) ** 2 * points[:, None, 0] + 2 * (1 - t) * t * points[:, None, 1]
-             + t ** 2 * points[:, None, 2])                               # (B, K+1, 2)
-    centres = jnp.arange(size, dtype=jnp.float32) + 0.5
-    px, py = centres[None, None, :], centres[None, :, None]              # (1, 1, S) x, (1, S, 1) y
-    nearest = None
-    for k in range(chords):
-        ax, ay = curve[:, k, 0, None, None], curve[:, k, 1, None, None]
-        dx, dy = curve[:, k + 1, 0, None, None] - ax, curve[:, k + 1, 1, None, None] - ay
-        along = jnp.clip(((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy + 1e-9), 0.0, 1.0)
-        d2 = (px - ax - along * dx) ** 2 + (py - ay - along * dy) ** 2
-        nearest = d2 if nearest is None else jnp.minimum(nearest, d2)
-    d = jnp.sqrt(nearest + 1e-12)
-    half = ((MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * actions[:, 6]) * size / 2)[:, None, None]
-    return jnp.clip(jnp.minimum(d + 0.5, half) - jnp.maximum(d - 0.5, -half), 0.0, 1.0)
+    curve = (1 - t) ** 2 * ends[:, None, 0] + 2 * (1 - t) * t * ends[:, None, 1] + t ** 2 * ends[:, None, 2]
+    return polyline_coverage(curve, (MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * actions[:, 6]) * size / 2, size)
 
 
 def _path(action, size: int) -> tuple[str, float]:
@@ -154,9 +139,7 @@ class ColorBezierRenderer(ColorRenderer, BezierRenderer):
         return self.color_layer(self.coverage(action, size), action[7:10], svg.snap(action[10]))
 
     def twin_layer(self, actions, size):
-        colour = lab_to_rgb(actions[:, 7:10], jnp)[:, None, None, :]
-        alpha = (twin_coverage(actions, size) * actions[:, 10, None, None])[..., None]
-        return jnp.concatenate([jnp.broadcast_to(colour, alpha.shape[:-1] + (3,)), alpha], axis=-1)
+        return self.twin_color_layer(twin_coverage(actions, size), actions[:, 7:10], actions[:, 10])
 
     def svg_element(self, action, size):
         d, width = _path(action, size)

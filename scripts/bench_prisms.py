@@ -10,7 +10,8 @@ views drawn from the written SVG by Cairo (the empty drawing's beside it), boxes
 seconds per scene.
   ours       the model's boxes that show (`vectorize.economy.visible_actions`, as `vectorize`
              writes them)
-  ours + refine K  then K Adam steps on those boxes through the canvas (`vectorize --refine K`)
+  ours + refine K  then K Adam steps on those boxes (`vectorize --refine K`), through what
+             vectorize moves them through (`refinement_guide`: the canvas, for prisms)
   optimised  N random boxes (uniform actions, seed 0) moved by Adam through the same canvas for as
              many steps as fit in our time per scene (`--budget same`), and for `--long` steps;
              the boxes that show are kept
@@ -33,7 +34,7 @@ from canvasdraw.nets.optimize import optimize_actions
 from canvasdraw.render import lab_to_rgb, svg
 from canvasdraw.store.models import load_model
 from canvasdraw.vectorize.economy import visible
-from canvasdraw.vectorize.single import draw_inks
+from canvasdraw.vectorize.single import draw_inks, refinement_guide
 
 CHUNK = 64   # scenes per compiled optimisation call
 EDGES = [(a, b) for a in range(8) for b in range(a + 1, 8) if bin(a ^ b).count("1") == 1]  # cube corners by bits
@@ -58,9 +59,10 @@ def kept(renderer, actions: np.ndarray, size: int) -> list[np.ndarray]:
     return [a[visible(renderer, a, size)] for a in actions]
 
 
-def optimised(model, targets: np.ndarray, steps: int, start: np.ndarray | None = None) -> list[np.ndarray]:
-    """The boxes that show after `steps` Adam steps through the canvas from `start` (N, steps, D)
-    (default: the baseline's random boxes), per scene, CHUNK scenes per compiled call."""
+def optimised(model, targets: np.ndarray, steps: int, start: np.ndarray | None = None, guide=None) -> list[np.ndarray]:
+    """The boxes that show after `steps` Adam steps through `guide` (default: the canvas) from
+    `start` (N, steps, D) (default: the baseline's random boxes), per scene, CHUNK scenes per
+    compiled call."""
     spec, renderer, count = model.drawer.spec, model.renderer, len(targets)
     if start is None:
         start = np.random.default_rng(0).random((count, spec.steps, spec.action_dim), dtype=np.float32)
@@ -68,7 +70,8 @@ def optimised(model, targets: np.ndarray, steps: int, start: np.ndarray | None =
     targets = np.concatenate([targets, np.zeros((padded - len(targets),) + targets.shape[1:], np.float32)])
     start = np.concatenate([start, np.zeros((padded - len(start),) + start.shape[1:], np.float32)])
     blank = jnp.asarray(renderer.blank(spec.size))
-    actions = [optimize_actions(model.canvas, jnp.asarray(targets[k:k + CHUNK]), blank,
+    guide = model.canvas if guide is None else guide
+    actions = [optimize_actions(guide, jnp.asarray(targets[k:k + CHUNK]), blank,
                                 jnp.asarray(start[k:k + CHUNK]), steps)[0] for k in range(0, padded, CHUNK)]
     return kept(renderer, np.concatenate([np.asarray(a) for a in actions])[:count], spec.size)
 
@@ -124,10 +127,11 @@ def main() -> None:
         results[span] = {"ours": {**score(renderer, images, scenes, ours, size), "s_per_scene": ours_time}}
         targets = images.astype(np.float32) / 255
         shown = ours
-        for steps in args.refine:   # `vectorize --refine K`: the drawer's boxes, then K Adam steps through the canvas
-            optimised(model, targets[:CHUNK], steps, actions[:CHUNK])
+        guide = refinement_guide(model)   # as `vectorize --refine` moves them
+        for steps in args.refine:   # `vectorize --refine K`: the drawer's boxes, then K Adam steps
+            optimised(model, targets[:CHUNK], steps, actions[:CHUNK], guide)
             began = time.perf_counter()
-            refined = shown = optimised(model, targets, steps, actions)
+            refined = shown = optimised(model, targets, steps, actions, guide)
             results[span][f"ours + refine {steps}"] = {**score(renderer, images, scenes, refined, size),
                                                        "s_per_scene": ours_time + (time.perf_counter() - began) / len(images)}
         optimised(model, targets[:CHUNK], 20)   # compiled before the clock starts

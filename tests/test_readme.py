@@ -12,13 +12,16 @@ from canvasdraw.render.testing import check_renderer
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def test_readme_renderer_example_conforms(monkeypatch):
+def test_readme_renderer_example_and_its_twin_conform(monkeypatch):
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
-    example = next(b for b in blocks if "class Dots" in b)
+    example, twin = (next(b for b in blocks if f"class {name}" in b) for name in ("Dots", "TwinDots"))
     module = types.ModuleType("readme_example")  # importable by name, so pickling works
     monkeypatch.setitem(sys.modules, module.__name__, module)
     exec(compile(example, "README.md", "exec"), module.__dict__)
     check_renderer(module.Dots())  # raises AssertionError naming the failed check
+    exec(compile(twin, "README.md", "exec"), module.__dict__)
+    assert module.TwinDots().has_twin and not module.Dots().has_twin
+    check_renderer(module.TwinDots())  # the kit's check_twin included
 
 
 def test_readme_commands_match_the_cli():

@@ -8,6 +8,7 @@ and layers merge *over* the state in sRGB, because that is what every SVG render
 
 from __future__ import annotations
 
+import jax.numpy as jnp
 import numpy as np
 
 from canvasdraw.render.contract import ActionParam
@@ -89,3 +90,10 @@ class ColorRenderer:
         layer[..., :3] = lab_to_srgb8(lab) / np.float32(255)
         layer[..., 3] = coverage * np.float32(alpha)
         return layer
+
+    @staticmethod
+    def twin_color_layer(coverage, lab, alpha=1.0):
+        """`color_layer`'s twin in jax.numpy, for `Renderer.twin_layer`: coverage (B, S, S), lab
+        (B, 3), alpha scalar or (B,) -> (B, S, S, 4); the colour unrounded, so differentiable."""
+        colour = jnp.broadcast_to(lab_to_rgb(lab, jnp)[:, None, None, :], coverage.shape + (3,))
+        return jnp.concatenate([colour, (coverage * jnp.reshape(alpha, (-1, 1, 1)))[..., None]], axis=-1)

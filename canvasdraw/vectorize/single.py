@@ -1,5 +1,6 @@
 """Pictures at the model's size drawn by the single-window drawer, in batches: the drawer with the
-real renderer in the loop, then optionally `refine` Adam steps on the actions through the canvas.
+real renderer in the loop, then optionally `refine` Adam steps on the actions through the
+renderer's twin or the canvas (`refinement_guide`).
 
 Further passes (`draw_in_passes`) give a picture more strokes than the drawer has steps when it
 needs them: the drawer draws its N steps again, starting from the drawing so far, and the refinement
@@ -29,6 +30,13 @@ def _padded(rows: np.ndarray, batch_size: int) -> np.ndarray:
     return padded
 
 
+def refinement_guide(model: Model):
+    """What `refine` moves actions through: the renderer's differentiable twin where it has one
+    (`Renderer.twin_layer`; nearer the real drawing than the trained canvas, which only imitates
+    it), else the model's canvas. Either is called like a canvas."""
+    return TwinCanvas(model.renderer) if model.renderer.has_twin else model.canvas
+
+
 def _draw(model: Model, hints: np.ndarray, refine: int, map, starts=None, before=None):
     """One pass over padded hints (B, S, S, Ct): the drawer's steps from `starts`, appended to the
     actions `before` (B, M, D), then `refine` Adam steps on all of them. Returns actions and states."""
@@ -36,9 +44,8 @@ def _draw(model: Model, hints: np.ndarray, refine: int, map, starts=None, before
     actions, states = draw_with_renderer(model.drawer, renderer, hints, map, starts)
     if before is not None:
         actions = np.concatenate([before, actions], axis=1)
-    if refine:   # through the renderer's exact twin where it has one: better and faster than the canvas
-        guide = TwinCanvas(renderer) if renderer.has_twin else model.canvas
-        actions = np.asarray(optimize_actions(guide, hints, jnp.asarray(renderer.blank(size)), actions,
+    if refine:
+        actions = np.asarray(optimize_actions(refinement_guide(model), hints, jnp.asarray(renderer.blank(size)), actions,
                                               refine)[0])
         states = render_batch(renderer, actions, size, map=map)
     return actions, states
