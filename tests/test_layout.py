@@ -127,6 +127,6 @@ def test_built_in_renderers_use_only_the_public_sdk():
 def test_the_sdk_exports_exactly_what_a_renderer_author_needs():
     assert sorted(canvasdraw.render.__all__) == sorted(
         ["ActionParam", "CoverageRaster", "ColorRenderer", "LAB_SPEC", "ProgramError", "ProgramRenderer", "Renderer",
-         "composite", "format_program", "lab_to_hex", "lab_to_rgb", "load_renderer", "parse_program", "program_spec",
-         "svg"])
+         "composite", "format_program", "lab_to_hex", "lab_to_rgb", "load_renderer", "parse_program", "polyline_coverage",
+         "program_spec", "svg"])
     assert all(hasattr(canvasdraw.render, name) for name in canvasdraw.render.__all__)
