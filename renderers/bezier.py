@@ -47,15 +47,17 @@ def _geometry(action, size: int):
     return (x0, y0), (cx, cy), (x1, y1), width
 
 
-def twin_coverage(actions, size: int):
+def twin_coverage(actions, size: int, origins=None, extent: int | None = None):
     """The strokes' coverage in jax.numpy, differentiable in the actions: actions (B, >=7) ->
-    (B, S, S) in [0, 1]. The curve is drawn as √S chords (8 at 64 px): a chord's gap to the curve
+    (B, E, E) in [0, 1], the E×E pixels (default E = S) from `origins` (B, 2) (x, y) on of the
+    strokes drawn at S px. The curve is drawn as √S chords (8 at 64 px): a chord's gap to the curve
     shrinks with the square of their number, so the error in pixels stays level across sizes."""
     chords = max(8, round(size ** 0.5))
     ends = actions[:, :6].reshape(-1, 3, 2) * size                       # (B, 3, 2): p0, c, p1
     t = jnp.linspace(0.0, 1.0, chords + 1)[:, None]
     curve = (1 - t) ** 2 * ends[:, None, 0] + 2 * (1 - t) * t * ends[:, None, 1] + t ** 2 * ends[:, None, 2]
-    return polyline_coverage(curve, (MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * actions[:, 6]) * size / 2, size)
+    half_width = (MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * actions[:, 6]) * size / 2
+    return polyline_coverage(curve, half_width, extent or size, origins)
 
 
 def _path(action, size: int) -> tuple[str, float]:
@@ -97,7 +99,10 @@ class BezierRenderer(Renderer):
         return self.coverage(action, size)[..., None]
 
     def twin_layer(self, actions, size):
-        return twin_coverage(actions, size)[..., None]
+        return self.twin_patch(actions, size, None, size)
+
+    def twin_patch(self, actions, size, origins, extent):   # draws only the patch's pixels
+        return twin_coverage(actions, size, origins, extent)[..., None]
 
     def svg_element(self, action, size):
         d, width = _path(action, size)
@@ -118,8 +123,8 @@ class AlphaBezierRenderer(BezierRenderer):
     def layer(self, action, size):
         return self.coverage(action, size)[..., None] * np.float32(svg.snap(action[7]))
 
-    def twin_layer(self, actions, size):
-        return twin_coverage(actions, size)[..., None] * actions[:, 7, None, None, None]
+    def twin_patch(self, actions, size, origins, extent):
+        return twin_coverage(actions, size, origins, extent)[..., None] * actions[:, 7, None, None, None]
 
     def svg_element(self, action, size):
         d, width = _path(action, size)
@@ -138,8 +143,8 @@ class ColorBezierRenderer(ColorRenderer, BezierRenderer):
     def layer(self, action, size):
         return self.color_layer(self.coverage(action, size), action[7:10], svg.snap(action[10]))
 
-    def twin_layer(self, actions, size):
-        return self.twin_color_layer(twin_coverage(actions, size), actions[:, 7:10], actions[:, 10])
+    def twin_patch(self, actions, size, origins, extent):
+        return self.twin_color_layer(twin_coverage(actions, size, origins, extent), actions[:, 7:10], actions[:, 10])
 
     def svg_element(self, action, size):
         d, width = _path(action, size)

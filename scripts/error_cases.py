@@ -170,7 +170,7 @@ CASES = [
      stroke),
     ("vectorize: --batch-size 0", V + ["in.png", "-o", "out", "--batch-size", "0"], stroke),
     ("vectorize: --drawer without a model", V + ["in.png", "-o", "out", "--drawer", "sliding"], stroke),
-    ("vectorize: --refine with the sliding drawer", V + ["in.png", "-o", "out", "--model", "mnist_4lstm", "--refine", "5",
+    ("vectorize: --passes with the sliding drawer", V + ["in.png", "-o", "out", "--model", "mnist_4lstm", "--passes", "2",
                                                          "--drawer", "sliding"],
      stroke),
     ("vectorize: a colour model with the sliding drawer", V + ["in.png", "-o", "out", "--model", "prisms",

@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 
@@ -101,3 +102,15 @@ def test_rollouts_command_writes_folder_and_refuses_to_overwrite(tmp_path, capsy
     assert main(["rollouts", "--renderer", "bezier", "--size", "9", "--num", "5",
                  "-o", str(tmp_path / "x")]) == 2
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.slow
+def test_compiled_programs_are_kept_between_runs_in_the_cache_folder(tmp_path):
+    Image.new("L", (64, 64), 255).save(tmp_path / "blank.png")
+    command = [sys.executable, "-m", "canvasdraw", "vectorize", str(tmp_path / "blank.png"), "-o", str(tmp_path / "out"),
+               "--model", "mnist_4lstm"]
+    for cache, kept in (("", False), (str(tmp_path / "cache"), True)):
+        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CANVASDRAW_JAX_CACHE": cache})
+        assert done.returncode == 0, done.stderr
+        assert (tmp_path / "cache").is_dir() == kept
+    assert any((tmp_path / "cache").iterdir())

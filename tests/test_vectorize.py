@@ -331,8 +331,14 @@ def test_large_pictures_are_drawn_window_by_window_at_their_own_size(model_file,
     assert main(["vectorize", str(inputs / "wide.png"), "-o", str(tmp_path / "slid"), "--model", str(sliding_file)]) == 0
     assert json.loads((tmp_path / "slid" / "wide.json").read_text())["drawer"] == "sliding"
     assert main(["vectorize", str(inputs), "-o", str(tmp_path / "x"), "--model", str(model_file),
-                 "--drawer", "sliding", "--refine", "3"]) == 2
+                 "--drawer", "sliding", "--passes", "2"]) == 2
     assert not (tmp_path / "x").exists()
+    # --refine moves all windows' strokes together towards the picture, through the twin.
+    assert main(["vectorize", str(inputs / "wide.png"), "-o", str(tmp_path / "refined"), "--model", str(model_file),
+                 "--drawer", "sliding", "--refine", "20"]) == 0
+    slid, refined = (json.loads((tmp_path / name / "wide.json").read_text()) for name in ("sliding", "refined"))
+    assert (slid["refine_steps"], refined["refine_steps"]) == (0, 20)
+    assert refined["l2"] < slid["l2"]
 
 
 def test_advice_names_the_drawer_that_fits_a_large_picture():

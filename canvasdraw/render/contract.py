@@ -27,6 +27,7 @@ import abc
 import dataclasses
 from typing import ClassVar, Literal
 
+import jax
 import numpy as np
 
 from canvasdraw.errors import UserError
@@ -118,6 +119,16 @@ class Renderer(abc.ABC):
         through it instead of through the trained canvas: the canvas only imitates the renderer,
         and a refinement steered by its errors lands beside the drawing it aims at."""
         raise NotImplementedError(f"renderer {self.name!r} has no twin")
+
+    def twin_patch(self, actions, size: int, origins, extent: int):
+        """The twin's drawing at `size` seen through one extent×extent patch per action: actions
+        (B, D), origins (B, 2) int, each patch's top-left pixel (x, y) -> (B, extent, extent,
+        layer_channels). Picture-wide refinement draws each stroke on a patch around it
+        (canvasdraw.vectorize.page_refine). Default: cut from `twin_layer`; a twin that can draw
+        the patch alone (fewer pixels, faster) overrides it."""
+        layers = self.twin_layer(actions, size)
+        return jax.vmap(lambda layer, origin: jax.lax.dynamic_slice(
+            layer, (origin[1], origin[0], 0), (extent, extent, layer.shape[-1])))(layers, origins)
 
     @property
     def has_twin(self) -> bool:

@@ -16,10 +16,13 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 
-def polyline_coverage(points, half_width, size: int):
+def polyline_coverage(points, half_width, size: int, origins=None):
     """Strokes along polylines with round caps and joins: points (B, K+1, 2) in pixels (x, y),
-    half widths (B,) -> coverage (B, S, S) in [0, 1]. A pixel is covered by the length of
-    [d - 1/2, d + 1/2] ∩ [-w/2, w/2], d being its centre's distance to the polyline."""
+    half widths (B,) -> coverage (B, S, S) in [0, 1] of the S×S pixels from `origins` (B, 2) (x, y)
+    on (default: from 0). A pixel is covered by the length of [d - 1/2, d + 1/2] ∩ [-w/2, w/2], d
+    being its centre's distance to the polyline."""
+    if origins is not None:
+        points = points - jnp.asarray(origins, jnp.float32)[:, None, :]
     centres = jnp.arange(size, dtype=jnp.float32) + 0.5
     px, py = centres[None, None, :], centres[None, :, None]              # x along rows, y down columns
     nearest = None

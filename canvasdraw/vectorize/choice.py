@@ -6,9 +6,10 @@ picture is drawn at the working scale that gives it such a pen:
 
 * `single` with SINGLE_MODEL when the whole picture, shrunk to the model's 64 px window, keeps a
   pen of at least SINGLE_PENS[0] px (symbols, digits, small sketches), then REFINE Adam steps on
-  the strokes through the canvas (`vectorize --refine`: on held-out pen drawings, symbols and
-  digits it cuts the L2 of the SVG 3-6×, docs/results.md), in up to PASSES passes of the drawer
-  for pictures that need more strokes than its steps (canvasdraw.vectorize.single);
+  the strokes through the renderer's differentiable twin (`vectorize --refine`: on held-out pen
+  drawings, symbols and digits it cuts the L2 of the SVG 3-6×, docs/results.md), in up to PASSES
+  passes of the drawer for pictures that need more strokes than its steps
+  (canvasdraw.vectorize.single);
 * else `sliding` with SLIDING_MODEL, window by window, on the picture scaled so that its pen is
   SLIDING_PEN px, the pen of the pages that model was trained on (scale clamped to SCALES: a
   large picture of thick lines is drawn smaller, with fewer strokes and windows).

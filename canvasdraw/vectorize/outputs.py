@@ -77,15 +77,17 @@ def write_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Pictur
 
 
 def write_window_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Picture, strokes,
-                         rendered: np.ndarray, svg_text: str, drawer: str, drawn: np.ndarray | None = None) -> dict:
+                         rendered: np.ndarray, svg_text: str, drawer: str, refine: int,
+                         drawn: np.ndarray | None = None) -> dict:
     """The same four files for a picture drawn window by window at its own size (`strokes`: a
     canvasdraw.vectorize.window_strokes.Strokes, `rendered` its re-render (H, W, C), `svg_text` its
-    SVG, `drawn` that SVG as Cairo draws it when already known)."""
+    SVG, `refine` the Adam steps that moved its strokes, `drawn` that SVG as Cairo draws it when
+    already known)."""
     windows = [{"corner_xy": [int(x), int(y)], "side": int(side),
                 "actions": [[round(float(v), 5) for v in a] for a in actions]}
                for (y, x), side, actions in strokes.windows()]
     where = strokes.window_of()
-    record = {"drawer": drawer, "strokes_not_written": strokes.actions.shape[0] * strokes.actions.shape[1]
+    record = {"drawer": drawer, "refine_steps": refine, "strokes_not_written": strokes.actions.shape[0] * strokes.actions.shape[1]
               - strokes.written(), "windows": windows,
               # each chain written as one path: [window index, index in its "actions"] per stroke, in path order
               "joined": [[list(where[index]) for index, _ in members] for members, _ in strokes.chains]}

@@ -23,7 +23,9 @@ Pictures larger than the model's S×S window can instead be drawn at their own s
 or hierarchical drawer (canvasdraw.vectorize.sliding): `drawer="auto"` does so for models trained on
 windows of large drawings (data `windows:...`), `sliding`/`hierarchical` force it for any model,
 `single` never. Their PNG and L2 are then at the input's own size, the overlay at 1×, and the
-JSON lists the strokes window by window (corner, side, actions in window coordinates).
+JSON lists the strokes window by window (corner, side, actions in window coordinates). `refine`
+then moves all windows' strokes together towards the whole picture, through the renderer's twin
+(canvasdraw.vectorize.page_refine; `ink` renderers with a twin).
 
 A bad input (missing, empty, corrupt, not an image, under MIN_SIDE px a side or over MAX_PIXELS)
 costs one line and no output files; the other inputs go on.
@@ -50,6 +52,7 @@ from canvasdraw.vectorize.choice import SINGLE_MODEL, SINGLE_SIZE, SLIDING_MODEL
 from canvasdraw.vectorize.economy import written_strokes
 from canvasdraw.vectorize.inputs import Picture, collect, read_picture, reads_colour, unique_stems
 from canvasdraw.vectorize.outputs import write_many, write_window_outputs
+from canvasdraw.vectorize.page_refine import can_refine, refine_windows
 from canvasdraw.vectorize.programs import writes_program
 from canvasdraw.vectorize.rooms import finds_rooms, write_room_many
 from canvasdraw.vectorize.single import draw_in_passes, draw_inks
@@ -66,9 +69,9 @@ DRAWERS = ("auto", "single", "sliding", "hierarchical")
 
 @dataclasses.dataclass(frozen=True)
 class Options:
-    """How to draw: `refine` Adam steps through the canvas after the drawer (single window only;
-    None: a named model's default (its facts' "refine", e.g. prisms; else 0), the choice's steps
-    without one);
+    """How to draw: `refine` Adam steps after the drawer, through the renderer's twin or else the
+    canvas (window by window: through the twin only; None: a named model's default (its facts'
+    "refine", e.g. prisms; else 0), the choice's steps without one);
     `invert` forces the ink polarity (None: from the border); `batch_size` pictures per jitted
     call; `drawer`, `overlap`, `order`: module docstring; `coarse`: the hierarchical drawer's
     coarse module (default: the model itself); `passes`: up to that many passes of the single-window
@@ -93,8 +96,8 @@ class Options:
             raise UserError(f"drawer must be one of {', '.join(DRAWERS)} and order one of {', '.join(ORDERS)}")
         if self.passes is not None and self.passes < 1:
             raise UserError(f"need --passes >= 1, got {self.passes}")
-        if (self.refine or (self.passes or 1) > 1) and self.drawer in ("sliding", "hierarchical"):
-            raise UserError("--refine and --passes work with the single-window drawer only")
+        if (self.passes or 1) > 1 and self.drawer in ("sliding", "hierarchical"):
+            raise UserError("--passes works with the single-window drawer only")
         if (self.passes or 1) > 1 and (model.renderer.composite != "ink" or model.translates):
             raise UserError(f"model {model.name} draws each picture once: no --passes (they add ink strokes to "
                             "a drawing of the picture itself)")
@@ -104,6 +107,9 @@ class Options:
                                 f"{self.drawer}")
         elif model.renderer.channels != 1 and self.drawer in ("sliding", "hierarchical"):
             raise UserError(f"model {model.name} draws colour pictures in one window: no --drawer {self.drawer}")
+        if self.refine and self.native(model) and not can_refine(model.renderer):
+            raise UserError(f"--refine window by window needs an ink renderer with a differentiable twin; model "
+                            f"{model.name}'s {model.renderer.name} has none: use --drawer single")
         if self.refine and model.translates:
             raise UserError(f"model {model.name} translates its pictures (they are not its drawings' targets): "
                             "no --refine")
@@ -178,6 +184,7 @@ class _Run:
     def draw_large(self, picture: Picture) -> None:
         """Draws a picture window by window at its own size and queues its files."""
         model, o = self.model_of(picture), self.options
+        refine = o.refine if o.refine is not None else picture.choice["refine"] if picture.choice else 0
         ink = picture.ink.astype(np.float32) / 255
         with tqdm(desc=f"  windows of {picture.stem}", unit="window", leave=False, disable=self.bar.disable) as windows:
             def progress(done, total):
@@ -190,16 +197,17 @@ class _Run:
             else:
                 strokes, state = slide(model.drawer, model.renderer, ink, o.overlap, o.order, map=self.threads.map,
                                        progress=progress)
+        strokes = refine_windows(model.renderer, strokes, ink, refine)
         if model.renderer.composite == "ink":  # strokes that draw nothing are not written, lines are joined
             strokes = joined_strokes(model.renderer, written_strokes(model.renderer, strokes, ink.shape))
         svg_text = strokes_svg(model.renderer, strokes, *ink.shape, shown=(picture.height, picture.width))
         if strokes.chains:  # a joined path is no action: the drawing is the file as Cairo draws it
             state = svg.drawn(model.renderer, svg_text, ink.shape[1], ink.shape[0])
-        elif strokes.kept is not None and not strokes.kept.all():
+        elif refine or (strokes.kept is not None and not strokes.kept.all()):
             state = render_strokes(model.renderer, strokes, *ink.shape)
         kind = "hierarchical" if o.drawer == "hierarchical" else "sliding"
         self._count(self.threads.submit(lambda *job: [write_window_outputs(*job)], self.outdir, model.renderer,
-                                        model.facts, picture, strokes, state, svg_text, kind,
+                                        model.facts, picture, strokes, state, svg_text, kind, refine,
                                         state if strokes.chains else None), done=1)
 
     def run(self, files: list[Path]) -> list[Picture]:

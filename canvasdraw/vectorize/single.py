@@ -57,7 +57,7 @@ def draw_inks(model: Model, inks: np.ndarray, refine: int = 0, batch_size: int =
     their real re-renders (B, S, S, C).
 
     The drawer runs with the real renderer in the loop (`draw_with_renderer`; the canvas is not
-    needed). `refine` > 0 adds that many Adam steps on the actions through the canvas
+    needed). `refine` > 0 adds that many Adam steps on the actions through `refinement_guide`
     (canvasdraw.nets.optimize). `map` runs the per-image rendering."""
     actions, rendered = [], []
     for first in range(0, len(inks), batch_size):

@@ -1,0 +1,118 @@
+"""Refinement of a whole picture's window strokes at once, through the renderer's twin.
+
+The sliding drawer draws each window once and never comes back to it; `refine_windows` then moves
+every stroke of every window by Adam steps so that the whole picture comes closer to its ink, as
+`vectorize --refine` does for one window (canvasdraw.nets.optimize). For `ink` renderers the
+picture is 1 − Π(1 − a_j) over all strokes' coverages a_j, whatever the order (SVG's alpha *over*
+of black), so the strokes' log(1 − a) are summed into the picture: one batched, jitted call per
+step. Each stroke is drawn by the twin only on a patch around it (`Renderer.twin_patch`): its
+real drawing's bounding box widened by MARGIN px on each side, rounded up to a size in PATCHES
+and kept inside its window (the real renderer and the SVG clip strokes to their windows). A
+window stroke is ~15 px long on the shipped sliding model's pages, so this draws ~4× fewer
+pixels than whole windows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from canvasdraw.nets.losses import action_penalty
+from canvasdraw.vectorize.economy import coverages_of
+from canvasdraw.vectorize.window_strokes import Strokes
+
+OPAQUE = 1 - 1e-4    # coverage is clipped below 1: log(1 − a) and its gradient stay finite
+MARGIN = 4           # px around a stroke's drawing that its patch keeps: room to move
+PATCHES = (16, 32)   # patch sides (px) below the window's own
+STROKES = 256        # stroke counts per patch size are padded to a multiple of this (few compiled shapes)
+LEARNING_RATE = 0.015   # Adam's step, in window fractions (~1 px at 64 px). Measured on a held-out page,
+                        # 25 steps: 0.03 -> L2 0.0035 (strokes overshoot together), 0.015 -> 0.0024
+
+
+def can_refine(renderer) -> bool:
+    """Whether `refine_windows` can move this renderer's window strokes: an `ink` renderer with a twin."""
+    return renderer.composite == "ink" and renderer.has_twin
+
+
+@partial(jax.jit, static_argnames=("renderer", "shapes", "steps"))
+def _refined(renderer, groups, target, shapes: tuple[tuple[int, int], ...], steps: int, learning_rate: float):
+    """Adam on the actions of stroke groups, one per (window side s, patch side p) in `shapes`:
+    (actions (M, D), origins (M, 2) int (x, y) of the patches in their windows, real (M,) bool
+    (False: padding, draws nothing), rows (M, p, 1), cols (M, 1, p): the patches' pixels in the
+    padded picture), so that the picture drawn by the twin matches target (H, W)."""
+    tx = optax.adam(learning_rate)
+
+    def drawing(all_actions):
+        clear = jnp.zeros(target.shape)
+        for (side, patch), actions, (origins, real, rows, cols) in zip(shapes, all_actions, [g[1:] for g in groups]):
+            coverage = renderer.twin_patch(jnp.clip(actions, 0, 1), side, origins, patch)[..., 0]
+            clear = clear.at[rows, cols].add(jnp.log1p(-jnp.clip(coverage, 0, OPAQUE)) * real[:, None, None])
+        return 1 - jnp.exp(clear)
+
+    def loss(all_actions):
+        return jnp.mean((drawing(all_actions) - target) ** 2) + sum(action_penalty(a) for a in all_actions)
+
+    def update(carry, _):
+        actions, state = carry
+        changes, state = tx.update(jax.grad(loss)(actions), state)
+        return (optax.apply_updates(actions, changes), state), None
+
+    start = tuple(g[0] for g in groups)
+    (actions, _), _ = jax.lax.scan(update, (start, tx.init(start)), length=steps)
+    return tuple(jnp.clip(a, 0, 1) for a in actions)
+
+
+def _patches(renderer, strokes: Strokes) -> tuple[np.ndarray, np.ndarray]:
+    """Each stroke's patch side (N·K,) and its top-left (x, y) in its window (N·K, 2), strokes
+    flattened window by window (module docstring)."""
+    count, per_window = strokes.actions.shape[:2]
+    sides = np.repeat(strokes.sides, per_window)
+    patch, origin = sides.copy(), np.zeros((len(sides), 2), int)
+    for i, (side, action) in enumerate(zip(sides, strokes.actions.reshape(count * per_window, -1))):
+        ys, xs = np.nonzero(coverages_of(renderer, action[None], int(side))[0] > 0)
+        if not len(ys):
+            continue
+        need = max(np.ptp(ys), np.ptp(xs)) + 1 + 2 * MARGIN
+        patch[i] = min([p for p in PATCHES if p >= need] + [side])
+        centre = np.array([xs.min() + xs.max() + 1, ys.min() + ys.max() + 1]) // 2
+        origin[i] = np.clip(centre - patch[i] // 2, 0, side - patch[i])
+    return patch, origin
+
+
+def refine_windows(renderer, strokes: Strokes, ink: np.ndarray, steps: int,
+                   learning_rate: float = LEARNING_RATE) -> Strokes:
+    """The strokes after `steps` Adam steps through the twin (module docstring) towards ink (H, W)
+    in [0, 1]. The picture is padded to whole windows with blank paper (strokes are pulled off
+    the padding, which the SVG does not show)."""
+    if not steps or not len(strokes):
+        return strokes
+    reach = (strokes.corners + strokes.sides[:, None]).max(axis=0)
+    target = np.zeros((max(ink.shape[0], reach[0]), max(ink.shape[1], reach[1])), np.float32)
+    target[:ink.shape[0], :ink.shape[1]] = ink
+    per_window, dim = strokes.actions.shape[1:]
+    flat = strokes.actions.reshape(-1, dim)
+    sides, corners = np.repeat(strokes.sides, per_window), np.repeat(strokes.corners, per_window, axis=0)
+    patch, origin = _patches(renderer, strokes)
+    shapes = tuple(sorted(set(zip(sides.tolist(), patch.tolist()))))
+    members = [np.flatnonzero((sides == side) & (patch == size)) for side, size in shapes]
+    groups = []
+    for (_, size), member in zip(shapes, members):
+        padded = -(-len(member) // STROKES) * STROKES
+        at = np.zeros((padded, 2), int)   # the patches' top-left (y, x) in the picture
+        at[:len(member)] = corners[member] + origin[member, ::-1]
+        offsets = np.arange(size)
+        groups.append(tuple(jnp.asarray(x) for x in (
+            np.concatenate([flat[member], np.zeros((padded - len(member), dim), np.float32)]),
+            np.concatenate([origin[member], np.zeros((padded - len(member), 2), int)]),
+            np.arange(padded) < len(member),
+            (at[:, 0, None] + offsets)[:, :, None], (at[:, 1, None] + offsets)[:, None, :])))
+    moved = _refined(renderer, tuple(groups), jnp.asarray(target), shapes, steps, learning_rate)
+    flat = flat.copy()
+    for member, group in zip(members, moved):
+        flat[member] = np.asarray(group)[:len(member)]
+    return dataclasses.replace(strokes, actions=flat.reshape(strokes.actions.shape))
