@@ -14,7 +14,7 @@ from canvasdraw.cli.main import main
 from canvasdraw.data.pen import WIDTHS, pen_drawing, pen_set
 from canvasdraw.data.sources import load_images
 from canvasdraw.render import svg
-from canvasdraw.vectorize.choice import SINGLE_MODEL, SLIDING_MODEL, SLIDING_PEN, choose, pen_width, scaled
+from canvasdraw.vectorize.choice import PAGE_REFINE, SINGLE_MODEL, SLIDING_MODEL, SLIDING_PEN, choose, pen_width, scaled
 from canvasdraw.vectorize.economy import coverages_of, helpful_strokes, visible, visible_strokes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +59,7 @@ def test_choice_draws_small_pictures_in_one_window_and_thin_pens_window_by_windo
     assert (small.model, small.drawer, small.refine, small.passes) == (SINGLE_MODEL, "single", 100, 4)
     assert small.pen_px == 2
     large = choose(_line_picture(512, 2))
-    assert (large.model, large.drawer, large.refine, large.passes) == (SLIDING_MODEL, "sliding", 0, 1)
+    assert (large.model, large.drawer, large.refine, large.passes) == (SLIDING_MODEL, "sliding", PAGE_REFINE, 1)
     assert large.scale == pytest.approx(SLIDING_PEN / large.pen_px) and "thinner" in large.reason
     thick = choose(_line_picture(1024, 16))  # a thick pen on a large page: drawn smaller, never 0.5 px thin
     assert thick.drawer == "sliding" and thick.scale == pytest.approx(0.25)

@@ -119,8 +119,9 @@ def add_commands(commands) -> None:
                        "picture by its pen width, lineart_20lstm in one window or sliding_10lstm over windows")
     which.add_argument("--workdir", help="a drawer run folder instead of a shipped model")
     p.add_argument("--refine", type=int, default=None, metavar="K",
-                   help="K Adam steps on the actions through the canvas after the drawer (default 0 with --model; "
-                        "without it, 100 for pictures drawn in one window)")
+                   help="K Adam steps on the actions after the drawer, through the renderer's differentiable twin "
+                        "(else the canvas); window by window, all windows' strokes together (default 0 with --model; "
+                        "without it, 100 for pictures drawn in one window, 40 for ones drawn window by window)")
     p.add_argument("--passes", type=int, default=None, metavar="K",
                    help="up to K passes of the drawer, each adding its strokes to the drawing so far, for pictures "
                         "still far from their target (default 1 with --model; without it, 4 for pictures drawn in "

@@ -8,8 +8,8 @@ of black), so the strokes' log(1 − a) are summed into the picture: one batched
 step. Each stroke is drawn by the twin only on a patch around it (`Renderer.twin_patch`): its
 real drawing's bounding box widened by MARGIN px on each side, rounded up to a size in PATCHES
 and kept inside its window (the real renderer and the SVG clip strokes to their windows). A
-window stroke is ~15 px long on the shipped sliding model's pages, so this draws ~4× fewer
-pixels than whole windows.
+window stroke is ~15 px long on the shipped sliding model's pages, so most are drawn on a
+quarter of their window's pixels.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from canvasdraw.vectorize.window_strokes import Strokes
 
 OPAQUE = 1 - 1e-4    # coverage is clipped below 1: log(1 − a) and its gradient stay finite
 MARGIN = 4           # px around a stroke's drawing that its patch keeps: room to move
-PATCHES = (16, 32)   # patch sides (px) below the window's own
-STROKES = 256        # stroke counts per patch size are padded to a multiple of this (few compiled shapes)
+PATCHES = (32,)      # patch sides (px) below the window's own: each adds a compiled group
+STROKES = 256        # stroke counts per patch size are padded to a multiple of this: pages of similar
+                     # stroke counts share a compiled program (powers of two: 1.5× slower steps)
 LEARNING_RATE = 0.015   # Adam's step, in window fractions (~1 px at 64 px). Measured on a held-out page,
                         # 25 steps: 0.03 -> L2 0.0035 (strokes overshoot together), 0.015 -> 0.0024
 
@@ -72,7 +73,7 @@ def _patches(renderer, strokes: Strokes) -> tuple[np.ndarray, np.ndarray]:
     flattened window by window (module docstring)."""
     count, per_window = strokes.actions.shape[:2]
     sides = np.repeat(strokes.sides, per_window)
-    patch, origin = sides.copy(), np.zeros((len(sides), 2), int)
+    patch, origin = np.minimum(sides, PATCHES[0]), np.zeros((len(sides), 2), int)   # strokes that draw nothing
     for i, (side, action) in enumerate(zip(sides, strokes.actions.reshape(count * per_window, -1))):
         ys, xs = np.nonzero(coverages_of(renderer, action[None], int(side))[0] > 0)
         if not len(ys):
