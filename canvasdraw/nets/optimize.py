@@ -20,8 +20,8 @@ from canvasdraw.nets.losses import action_penalty
 
 @partial(jax.jit, static_argnames=("steps",))
 def optimize_actions(canvas, targets, start, actions, steps: int, learning_rate: float = 0.03):
-    """Adam on `actions` (B, N, D) for `steps` updates so that drawing them through the canvas
-    matches `targets` (B, S, S, C). Returns the actions clipped to [0, 1] and the per-image canvas
+    """Adam on `actions` (B, N, D) for `steps` updates so that drawing them through the canvas (or
+    the renderer's twin, `TwinCanvas`) matches `targets` (B, S, S, C). Returns the actions clipped to [0, 1] and the per-image canvas
     L2 before and after, each (B,)."""
     tx = optax.adam(learning_rate)
 
