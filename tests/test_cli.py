@@ -108,7 +108,7 @@ def test_rollouts_command_writes_folder_and_refuses_to_overwrite(tmp_path, capsy
 def test_compiled_programs_are_kept_between_runs_in_the_cache_folder(tmp_path):
     Image.new("L", (64, 64), 255).save(tmp_path / "blank.png")
     command = [sys.executable, "-m", "canvasdraw", "vectorize", str(tmp_path / "blank.png"), "-o", str(tmp_path / "out"),
-               "--model", "mnist_4lstm"]
+               "--model", "mnist_4lstm", "--refine", "5"]   # the refinement compiles for seconds
     for cache, kept in (("", False), (str(tmp_path / "cache"), True)):
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CANVASDRAW_JAX_CACHE": cache})
         assert done.returncode == 0, done.stderr
