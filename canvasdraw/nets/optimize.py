@@ -18,12 +18,25 @@ from canvasdraw.nets.frozen import canvas_rollout
 from canvasdraw.nets.losses import action_penalty
 
 
+def adam_steps(loss, params, steps: int, learning_rate: float):
+    """`params` (any pytree) after `steps` Adam updates on the scalar `loss(params)`, scanned
+    (call it inside a jitted function)."""
+    tx = optax.adam(learning_rate)
+
+    def update(carry, _):
+        params, state = carry
+        changes, state = tx.update(jax.grad(loss)(params), state)
+        return (optax.apply_updates(params, changes), state), None
+
+    (params, _), _ = jax.lax.scan(update, (params, tx.init(params)), length=steps)
+    return params
+
+
 @partial(jax.jit, static_argnames=("steps",))
 def optimize_actions(canvas, targets, start, actions, steps: int, learning_rate: float = 0.03):
     """Adam on `actions` (B, N, D) for `steps` updates so that drawing them through the canvas (or
-    the renderer's twin, `TwinCanvas`) matches `targets` (B, S, S, C). Returns the actions clipped to [0, 1] and the per-image canvas
-    L2 before and after, each (B,)."""
-    tx = optax.adam(learning_rate)
+    the renderer's twin, `TwinCanvas`) matches `targets` (B, S, S, C). Returns the actions clipped
+    to [0, 1] and the per-image canvas L2 before and after, each (B,)."""
 
     def per_image_l2(actions):
         drawn = canvas_rollout(canvas, start, actions)[:, -1]
@@ -33,13 +46,6 @@ def optimize_actions(canvas, targets, start, actions, steps: int, learning_rate:
         penalty = jax.vmap(action_penalty)(actions)
         return jnp.sum(per_image_l2(actions) + penalty)
 
-    def update(carry, _):
-        actions, opt_state = carry
-        grads = jax.grad(loss)(actions)
-        changes, opt_state = tx.update(grads, opt_state)
-        return (optax.apply_updates(actions, changes), opt_state), None
-
     before = per_image_l2(jnp.clip(actions, 0, 1))
-    (actions, _), _ = jax.lax.scan(update, (actions, tx.init(actions)), length=steps)
-    actions = jnp.clip(actions, 0, 1)
+    actions = jnp.clip(adam_steps(loss, actions, steps, learning_rate), 0, 1)
     return actions, before, per_image_l2(actions)

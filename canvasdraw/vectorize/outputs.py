@@ -87,8 +87,9 @@ def write_window_outputs(outdir: Path, renderer: Renderer, model: dict, picture:
                 "actions": [[round(float(v), 5) for v in a] for a in actions]}
                for (y, x), side, actions in strokes.windows()]
     where = strokes.window_of()
-    record = {"drawer": drawer, "refine_steps": refine, "strokes_not_written": strokes.actions.shape[0] * strokes.actions.shape[1]
-              - strokes.written(), "windows": windows,
+    record = {"drawer": drawer, "refine_steps": refine,
+              "strokes_not_written": strokes.actions.shape[0] * strokes.actions.shape[1] - strokes.written(),
+              "windows": windows,
               # each chain written as one path: [window index, index in its "actions"] per stroke, in path order
               "joined": [[list(where[index]) for index, _ in members] for members, _ in strokes.chains]}
     height, width = picture.ink.shape  # the picture's own size, or its chosen working size

@@ -20,9 +20,9 @@ from functools import partial
 import jax
 import jax.numpy as jnp
 import numpy as np
-import optax
 
 from canvasdraw.nets.losses import action_penalty
+from canvasdraw.nets.optimize import adam_steps
 from canvasdraw.vectorize.economy import coverages_of
 from canvasdraw.vectorize.window_strokes import Strokes
 
@@ -46,7 +46,6 @@ def _refined(renderer, groups, target, shapes: tuple[tuple[int, int], ...], step
     (actions (M, D), origins (M, 2) int (x, y) of the patches in their windows, real (M,) bool
     (False: padding, draws nothing), rows (M, p, 1), cols (M, 1, p): the patches' pixels in the
     padded picture), so that the picture drawn by the twin matches target (H, W)."""
-    tx = optax.adam(learning_rate)
 
     def drawing(all_actions):
         clear = jnp.zeros(target.shape)
@@ -58,14 +57,8 @@ def _refined(renderer, groups, target, shapes: tuple[tuple[int, int], ...], step
     def loss(all_actions):
         return jnp.mean((drawing(all_actions) - target) ** 2) + sum(action_penalty(a) for a in all_actions)
 
-    def update(carry, _):
-        actions, state = carry
-        changes, state = tx.update(jax.grad(loss)(actions), state)
-        return (optax.apply_updates(actions, changes), state), None
-
-    start = tuple(g[0] for g in groups)
-    (actions, _), _ = jax.lax.scan(update, (start, tx.init(start)), length=steps)
-    return tuple(jnp.clip(a, 0, 1) for a in actions)
+    moved = adam_steps(loss, tuple(g[0] for g in groups), steps, learning_rate)
+    return tuple(jnp.clip(a, 0, 1) for a in moved)
 
 
 def _patches(renderer, strokes: Strokes) -> tuple[np.ndarray, np.ndarray]:

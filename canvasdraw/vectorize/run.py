@@ -158,6 +158,12 @@ class _Run:
             return picture.choice["drawer"] != "single"
         return self.native and (self.options.drawer != "auto" or max(picture.width, picture.height) > self.size)
 
+    def refine_steps(self, picture: Picture, model: Model) -> int:
+        """--refine, else the choice's steps (no model named), else the model's default (facts)."""
+        if self.options.refine is not None:
+            return self.options.refine
+        return picture.choice["refine"] if picture.choice else model.facts.get("refine", 0)
+
     def _count(self, future, done: int | None = None):
         self.futures.append(future)
         future.add_done_callback(lambda f: f.exception() or self.bar.update(done or len(f.result())))
@@ -165,8 +171,7 @@ class _Run:
     def draw_batch(self, batch: list[Picture]) -> None:
         """Draws pictures at the model size in one batched call and queues their files."""
         o, model = self.options, self.model_of(batch[0])
-        refine = (o.refine if o.refine is not None else batch[0].choice["refine"] if batch[0].choice else
-                  model.facts.get("refine", 0))
+        refine = self.refine_steps(batch[0], model)
         passes = o.passes or (batch[0].choice["passes"] if batch[0].choice else 1)
         inks = np.stack([p.ink for p in batch])
         actions, rendered = (draw_in_passes(model, inks, refine, passes, o.batch_size, self.threads.map) if passes > 1
@@ -184,7 +189,7 @@ class _Run:
     def draw_large(self, picture: Picture) -> None:
         """Draws a picture window by window at its own size and queues its files."""
         model, o = self.model_of(picture), self.options
-        refine = o.refine if o.refine is not None else picture.choice["refine"] if picture.choice else 0
+        refine = self.refine_steps(picture, model)
         ink = picture.ink.astype(np.float32) / 255
         with tqdm(desc=f"  windows of {picture.stem}", unit="window", leave=False, disable=self.bar.disable) as windows:
             def progress(done, total):
