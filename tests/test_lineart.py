@@ -1,6 +1,7 @@
 """Line art: generated pen drawings, the pen-width choice of `vectorize` without a model, strokes
 that draw nothing, and the peer benchmark's SVG measures."""
 
+import dataclasses
 import importlib.util
 import json
 from pathlib import Path
@@ -15,7 +16,8 @@ from canvasdraw.data.pen import WIDTHS, pen_drawing, pen_set
 from canvasdraw.data.sources import load_images
 from canvasdraw.render import svg
 from canvasdraw.vectorize.choice import PAGE_REFINE, SINGLE_MODEL, SLIDING_MODEL, SLIDING_PEN, choose, pen_width, scaled
-from canvasdraw.vectorize.economy import coverages_of, helpful_strokes, visible, visible_strokes
+from canvasdraw.vectorize.economy import coverages_of, helpful_strokes, visible, visible_strokes, written_strokes
+from canvasdraw.vectorize.window_strokes import Strokes, render_strokes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -133,3 +135,25 @@ def test_a_stroke_off_the_ink_is_dropped_from_a_drawing_of_its_own_target():
     assert helpful_strokes(coverages, target).tolist() == [False, True]
     assert visible(renderer, actions, 64, target).tolist() == [False, True]
     assert helpful_strokes(coverages_of(renderer, on[None], 64), np.zeros((64, 64))).tolist() == [False]
+
+
+
+def test_window_strokes_that_repeat_a_neighbour_or_save_too_little_are_not_written():
+    renderer = load_renderer("bezier_alpha")
+    # Two 64 px windows of a 64×96 picture, the second 32 px right of the first. Window 0 draws a
+    # line and a stroke of no ink; window 1 draws the same line's pixels again and a short dash.
+    line_0 = [0.55, 0.5, 0.725, 0.5, 0.9, 0.5, 0.3, 1.0]
+    line_1 = [0.05, 0.5, 0.225, 0.5, 0.4, 0.5, 0.3, 1.0]
+    none, dash = [0.5, 0.5, 0.6, 0.6, 0.7, 0.7, 0.3, 0.0], [0.45, 0.2, 0.5, 0.2, 0.55, 0.2, 0.3, 1.0]
+    strokes = Strokes(np.array([[0, 0], [0, 32]]), np.array([64, 64]), np.array([[line_0, none], [line_1, dash]], np.float32))
+    target = render_strokes(renderer, dataclasses.replace(strokes, kept=np.array([[True, False], [False, True]])),
+                            64, 96)[..., 0]
+    written = written_strokes(renderer, strokes, (64, 96), target).kept
+    assert written[0, 1] == False and written[1, 1] == True   # noqa: E712 (numpy booleans)
+    assert written[0, 0] + written[1, 0] == 1                  # the line once
+    assert written_strokes(renderer, strokes, (64, 96)).kept.tolist() == [[True, False], [True, True]]
+    sparing = written_strokes(renderer, strokes, (64, 96), target, tolerance=50.0).kept
+    assert sparing[1, 1] == False and sparing[0, 0] + sparing[1, 0] == 1   # noqa: E712
+    # Strokes already dropped stay dropped.
+    again = written_strokes(renderer, dataclasses.replace(strokes, kept=sparing), (64, 96), target).kept
+    assert not again[~sparing].any()

@@ -8,8 +8,6 @@ batch optimised at once (their losses are summed, so their gradients stay indepe
 
 from __future__ import annotations
 
-from functools import partial
-
 import jax
 import jax.numpy as jnp
 import optax
@@ -18,21 +16,21 @@ from canvasdraw.nets.frozen import canvas_rollout
 from canvasdraw.nets.losses import action_penalty
 
 
-def adam_steps(loss, params, steps: int, learning_rate: float):
-    """`params` (any pytree) after `steps` Adam updates on the scalar `loss(params)`, scanned
-    (call it inside a jitted function)."""
+def adam_steps(loss, params, steps, learning_rate: float):
+    """`params` (any pytree) after `steps` Adam updates on the scalar `loss(params)` (call it
+    inside a jitted function; `steps` may be traced: one compiled program serves every count)."""
     tx = optax.adam(learning_rate)
 
-    def update(carry, _):
+    def update(_, carry):
         params, state = carry
         changes, state = tx.update(jax.grad(loss)(params), state)
-        return (optax.apply_updates(params, changes), state), None
+        return optax.apply_updates(params, changes), state
 
-    (params, _), _ = jax.lax.scan(update, (params, tx.init(params)), length=steps)
+    params, _ = jax.lax.fori_loop(0, steps, update, (params, tx.init(params)))
     return params
 
 
-@partial(jax.jit, static_argnames=("steps",))
+@jax.jit
 def optimize_actions(canvas, targets, start, actions, steps: int, learning_rate: float = 0.03):
     """Adam on `actions` (B, N, D) for `steps` updates so that drawing them through the canvas (or
     the renderer's twin, `TwinCanvas`) matches `targets` (B, S, S, C). Returns the actions clipped

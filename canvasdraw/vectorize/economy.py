@@ -31,6 +31,21 @@ VISIBLE_CHANGE = 0.3    # a pixel changes when a channel moves more than this; a
                         # twice changes its anti-aliased edge by at most a quarter of its colour
 
 
+def _factors(coverages: np.ndarray, corners: np.ndarray | None, shape: tuple[int, int] | None):
+    """Each stroke's factor 1 − a (N, s, s) float64, the windows' corners (N, 2) (default all
+    (0, 0)), the picture's (H, W) (default (s, s)) and Π(1 − a) over all strokes on the picture
+    padded to whole windows (module docstring)."""
+    count, side = len(coverages), coverages.shape[-1]
+    corners = np.zeros((count, 2), int) if corners is None else np.asarray(corners)
+    height, width = shape or (side, side)
+    reach = corners.max(axis=0) + side if count else (0, 0)
+    clear = np.ones((max(height, reach[0]), max(width, reach[1])), np.float64)
+    factors = 1 - np.clip(coverages, 0, OPAQUE).astype(np.float64)
+    for (y, x), factor in zip(corners, factors):
+        clear[y:y + side, x:x + side] *= factor
+    return factors, corners, (height, width), clear
+
+
 def visible_strokes(coverages: np.ndarray, corners: np.ndarray | None = None,
                     shape: tuple[int, int] | None = None) -> np.ndarray:
     """Which strokes to keep, (N,) bool, in drawing order.
@@ -38,15 +53,9 @@ def visible_strokes(coverages: np.ndarray, corners: np.ndarray | None = None,
     coverages (N, s, s) float in [0, 1]: each stroke's ink drawn alone on its window; corners
     (N, 2) int: each window's top-left (y, x) in the picture (default all (0, 0)); shape: the
     picture's (H, W) (default (s, s)). Windows may overlap and run past the picture's edge."""
-    count, side = len(coverages), coverages.shape[-1]
-    corners = np.zeros((count, 2), int) if corners is None else np.asarray(corners)
-    height, width = shape or (side, side)
-    reach = corners.max(axis=0) + side if count else (0, 0)
-    clear = np.ones((max(height, reach[0]), max(width, reach[1])), np.float64)  # Π(1 − a) over kept strokes
-    factors = 1 - np.clip(coverages, 0, OPAQUE).astype(np.float64)
-    for (y, x), factor in zip(corners, factors):
-        clear[y:y + side, x:x + side] *= factor
-    kept = np.ones(count, bool)
+    factors, corners, (height, width), clear = _factors(coverages, corners, shape)
+    side = coverages.shape[-1]
+    kept = np.ones(len(coverages), bool)
     for i, ((y, x), factor) in enumerate(zip(corners, factors)):
         window = clear[y:y + side, x:x + side]
         change = (window / factor) * (1 - factor)  # a_i · Π_{j≠i}(1 − a_j)
@@ -56,18 +65,22 @@ def visible_strokes(coverages: np.ndarray, corners: np.ndarray | None = None,
     return kept
 
 
-def helpful_strokes(coverages: np.ndarray, target: np.ndarray) -> np.ndarray:
+def helpful_strokes(coverages: np.ndarray, target: np.ndarray, corners: np.ndarray | None = None, tolerance: float = 0.0) -> np.ndarray:
     """Which strokes of a drawing of its own target to keep, (N,) bool, in drawing order: a stroke
     is dropped when the drawing without it (1 − Π(1 − a_j) over the others, as in `visible_strokes`)
-    is at least as close to `target` (S, S) in [0, 1] — a faint stroke off the ink that the
-    refinement, steering by the canvas's imitation, left in place."""
-    factors = 1 - np.clip(coverages, 0, OPAQUE).astype(np.float64)
-    clear = np.prod(factors, axis=0)
+    is at least as close to `target` (H, W) in [0, 1] — a faint stroke off the ink, or one that
+    the others already draw. coverages and corners as in `visible_strokes`."""
+    factors, corners, (height, width), clear = _factors(coverages, corners, target.shape)
+    side = coverages.shape[-1]
     kept = np.ones(len(coverages), bool)
-    for i, factor in enumerate(factors):
-        without = clear / factor
-        if np.sum((1 - without - target) ** 2) <= np.sum((1 - clear - target) ** 2):
-            kept[i], clear = False, without
+    for i, ((y, x), factor) in enumerate(zip(corners, factors)):
+        window = clear[y:y + side, x:x + side]
+        inside = (slice(0, height - y), slice(0, width - x))   # the SVG shows the picture only
+        aimed = target[y:y + side, x:x + side]
+        without = (window / factor)[inside]
+        if np.sum((1 - without - aimed) ** 2) <= np.sum((1 - window[inside] - aimed) ** 2) + tolerance:
+            kept[i] = False
+            window /= factor
     return kept
 
 
@@ -104,12 +117,18 @@ def coverages_of(renderer, actions: np.ndarray, size: int) -> np.ndarray:
         np.zeros((0, size, size), np.float32)
 
 
-def written_strokes(renderer, strokes: Strokes, shape: tuple[int, int]) -> Strokes:
-    """The windows' strokes with `kept` set: those that draw something on the (H, W) picture."""
+def written_strokes(renderer, strokes: Strokes, shape: tuple[int, int], target: np.ndarray | None = None,
+                    tolerance: float = 0.0) -> Strokes:
+    """The windows' strokes with `kept` set: of those kept so far (all when `kept` is None), those
+    that draw something on the (H, W) picture — and only the `helpful_strokes` (with `tolerance`)
+    when the drawing is of its own `target` (H, W) in [0, 1]."""
     count, side = strokes.actions.shape[:2], int(strokes.sides.max()) if len(strokes) else 1
     coverages = np.zeros((*count, side, side), np.float32)
     for k, (window_side, actions) in enumerate(zip(strokes.sides, strokes.actions)):
         coverages[k, :, :window_side, :window_side] = coverages_of(renderer, actions, int(window_side))
-    corners = np.repeat(strokes.corners, count[1], axis=0)
-    kept = visible_strokes(coverages.reshape(-1, side, side), corners, shape).reshape(count)
-    return dataclasses.replace(strokes, kept=kept)
+    coverages, corners = coverages.reshape(-1, side, side), np.repeat(strokes.corners, count[1], axis=0)
+    kept = np.ones(coverages.shape[0], bool) if strokes.kept is None else strokes.kept.reshape(-1).copy()
+    kept[kept] = visible_strokes(coverages[kept], corners[kept], shape)
+    if target is not None:
+        kept[kept] = helpful_strokes(coverages[kept], target, corners[kept], tolerance)
+    return dataclasses.replace(strokes, kept=kept.reshape(count))

@@ -10,6 +10,12 @@ real drawing's bounding box widened by MARGIN px on each side, rounded up to a s
 and kept inside its window (the real renderer and the SVG clip strokes to their windows). A
 window stroke is ~15 px long on the shipped sliding model's pages, so most are drawn on a
 quarter of their window's pixels.
+
+The drawer covers a page with many short, overlapping strokes. After the first THIN_AT of the
+steps, when the strokes have gathered on the lines, those that save less than SPARING of squared
+error are dropped (`economy.helpful_strokes`) and the rest move on, closing the gaps: on 8
+held-out pages, 20 + 50 steps this way gave 387 paths at L2 0.00131, against 722 paths at 0.00169
+for 40 steps without (docs/results.md).
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import numpy as np
 
 from canvasdraw.nets.losses import action_penalty
 from canvasdraw.nets.optimize import adam_steps
-from canvasdraw.vectorize.economy import coverages_of
+from canvasdraw.vectorize.economy import coverages_of, written_strokes
 from canvasdraw.vectorize.window_strokes import Strokes
 
 OPAQUE = 1 - 1e-4    # coverage is clipped below 1: log(1 − a) and its gradient stay finite
@@ -31,6 +37,9 @@ MARGIN = 4           # px around a stroke's drawing that its patch keeps: room t
 PATCHES = (32,)      # patch sides (px) below the window's own: each adds a compiled group
 STROKES = 256        # stroke counts per patch size are padded to a multiple of this: pages of similar
                      # stroke counts share a compiled program (powers of two: 1.5× slower steps)
+THIN_AT = 0.3        # of the steps (from THIN_FROM steps on): then the strokes that add little are dropped
+THIN_FROM = 40
+SPARING = 3.0        # summed squared error (pixels of the working scale) a stroke must save to stay
 LEARNING_RATE = 0.015   # Adam's step, in window fractions (~1 px at 64 px). Measured on a held-out page,
                         # 25 steps: 0.03 -> L2 0.0035 (strokes overshoot together), 0.015 -> 0.0024
 
@@ -40,18 +49,23 @@ def can_refine(renderer) -> bool:
     return renderer.composite == "ink" and renderer.has_twin
 
 
-@partial(jax.jit, static_argnames=("renderer", "shapes", "steps"))
+@partial(jax.jit, static_argnames=("renderer", "shapes"))
 def _refined(renderer, groups, target, shapes: tuple[tuple[int, int], ...], steps: int, learning_rate: float):
     """Adam on the actions of stroke groups, one per (window side s, patch side p) in `shapes`:
     (actions (M, D), origins (M, 2) int (x, y) of the patches in their windows, real (M,) bool
-    (False: padding, draws nothing), rows (M, p, 1), cols (M, 1, p): the patches' pixels in the
-    padded picture), so that the picture drawn by the twin matches target (H, W)."""
+    (False: padding, draws nothing), at (M, 2) int: the patches' top-left (y, x) in the padded
+    picture), so that the picture drawn by the twin matches target (H, W)."""
+    # Each patch is added to the picture as one block (a windowed scatter: its gradient is a
+    # gather of blocks, ~6× cheaper on CPU than a scatter at every pixel's own index).
+    blocks = jax.lax.ScatterDimensionNumbers(update_window_dims=(1, 2), inserted_window_dims=(),
+                                             scatter_dims_to_operand_dims=(0, 1))
 
     def drawing(all_actions):
         clear = jnp.zeros(target.shape)
-        for (side, patch), actions, (origins, real, rows, cols) in zip(shapes, all_actions, [g[1:] for g in groups]):
+        for (side, patch), actions, (origins, real, at) in zip(shapes, all_actions, [g[1:] for g in groups]):
             coverage = renderer.twin_patch(jnp.clip(actions, 0, 1), side, origins, patch)[..., 0]
-            clear = clear.at[rows, cols].add(jnp.log1p(-jnp.clip(coverage, 0, OPAQUE)) * real[:, None, None])
+            clear = jax.lax.scatter_add(clear, at, jnp.log1p(-jnp.clip(coverage, 0, OPAQUE)) * real[:, None, None],
+                                        blocks)
         return 1 - jnp.exp(clear)
 
     def loss(all_actions):
@@ -80,11 +94,23 @@ def _patches(renderer, strokes: Strokes) -> tuple[np.ndarray, np.ndarray]:
 
 def refine_windows(renderer, strokes: Strokes, ink: np.ndarray, steps: int,
                    learning_rate: float = LEARNING_RATE) -> Strokes:
+    """The strokes after `steps` Adam steps through the twin towards ink (H, W) in [0, 1], those
+    that add little dropped (`kept`) on the way from THIN_FROM steps on (module docstring)."""
+    if steps < THIN_FROM:
+        return _moved(renderer, strokes, ink, steps, learning_rate)
+    first = round(steps * THIN_AT)
+    strokes = written_strokes(renderer, _moved(renderer, strokes, ink, first, learning_rate), ink.shape, ink, SPARING)
+    return _moved(renderer, strokes, ink, steps - first, learning_rate)
+
+
+def _moved(renderer, strokes: Strokes, ink: np.ndarray, steps: int, learning_rate: float) -> Strokes:
     """The strokes after `steps` Adam steps through the twin (module docstring) towards ink (H, W)
-    in [0, 1]. The picture is padded to whole windows with blank paper (strokes are pulled off
-    the padding, which the SVG does not show)."""
-    if not steps or not len(strokes):
+    in [0, 1]; only the strokes `kept` move and draw. The picture is padded to whole windows with
+    blank paper (strokes are pulled off the padding, which the SVG does not show)."""
+    live = np.ones(strokes.actions.shape[:2], bool) if strokes.kept is None else strokes.kept
+    if not steps or not live.any():
         return strokes
+    live = live.reshape(-1)
     reach = (strokes.corners + strokes.sides[:, None]).max(axis=0)
     target = np.zeros((max(ink.shape[0], reach[0]), max(ink.shape[1], reach[1])), np.float32)
     target[:ink.shape[0], :ink.shape[1]] = ink
@@ -92,19 +118,17 @@ def refine_windows(renderer, strokes: Strokes, ink: np.ndarray, steps: int,
     flat = strokes.actions.reshape(-1, dim)
     sides, corners = np.repeat(strokes.sides, per_window), np.repeat(strokes.corners, per_window, axis=0)
     patch, origin = _patches(renderer, strokes)
-    shapes = tuple(sorted(set(zip(sides.tolist(), patch.tolist()))))
-    members = [np.flatnonzero((sides == side) & (patch == size)) for side, size in shapes]
+    shapes = tuple(sorted(set(zip(sides[live].tolist(), patch[live].tolist()))))
+    members = [np.flatnonzero((sides == side) & (patch == size) & live) for side, size in shapes]
     groups = []
     for (_, size), member in zip(shapes, members):
         padded = -(-len(member) // STROKES) * STROKES
         at = np.zeros((padded, 2), int)   # the patches' top-left (y, x) in the picture
         at[:len(member)] = corners[member] + origin[member, ::-1]
-        offsets = np.arange(size)
         groups.append(tuple(jnp.asarray(x) for x in (
             np.concatenate([flat[member], np.zeros((padded - len(member), dim), np.float32)]),
             np.concatenate([origin[member], np.zeros((padded - len(member), 2), int)]),
-            np.arange(padded) < len(member),
-            (at[:, 0, None] + offsets)[:, :, None], (at[:, 1, None] + offsets)[:, None, :])))
+            np.arange(padded) < len(member), at)))
     moved = _refined(renderer, tuple(groups), jnp.asarray(target), shapes, steps, learning_rate)
     flat = flat.copy()
     for member, group in zip(members, moved):

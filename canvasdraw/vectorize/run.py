@@ -204,7 +204,7 @@ class _Run:
                                        progress=progress)
         strokes = refine_windows(model.renderer, strokes, ink, refine)
         if model.renderer.composite == "ink":  # strokes that draw nothing are not written, lines are joined
-            strokes = joined_strokes(model.renderer, written_strokes(model.renderer, strokes, ink.shape))
+            strokes = joined_strokes(model.renderer, written_strokes(model.renderer, strokes, ink.shape, ink))
         svg_text = strokes_svg(model.renderer, strokes, *ink.shape, shown=(picture.height, picture.width))
         if strokes.chains:  # a joined path is no action: the drawing is the file as Cairo draws it
             state = svg.drawn(model.renderer, svg_text, ink.shape[1], ink.shape[0])
