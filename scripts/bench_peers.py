@@ -10,7 +10,9 @@ runs at its defaults and at the setting of a small grid whose primitive count is
 Data sets, all held out: `mnist` (the first COUNT MNIST-64 test digits), `symbols` (KanjiVG
 characters of at most 8 strokes, test split, 64 px; needs `canvasdraw[symbols]`), `pen` (COUNT
 generated pen drawings, widths 1.5–12 px at 64 px, canvasdraw.data.pen), `pages` (the first PAGES
-512² held-out pages of scripts/prepare_drawings.py). Each is written as black-on-white PNGs.
+512² held-out pages of scripts/prepare_drawings.py), `mosaics` (MOSAICS 512² pictures of 8×8 held-out
+pen drawings each, pens mixed: large line art in a style the sliding drawer never saw). Each is
+written as black-on-white PNGs.
 
 One process per tool over a folder (ours: `canvasdraw vectorize FOLDER -o OUT`, the default command,
 process start included). Per tool and set: L2 — the tool's SVG drawn by cairosvg at the input's
@@ -64,7 +66,15 @@ def data_sets(args) -> dict[str, list[np.ndarray]]:
             "pen": list(pen_set(args.count, "test", 64)[0])}
     pages = sorted((args.drawings / "test").glob("*.png"))[:args.pages]
     sets["pages"] = [ink_of(Image.open(p)) for p in pages]
+    tiles = pen_set(args.count + 64 * args.mosaics, "test", 64)[0][args.count:]   # not the `pen` set's drawings
+    sets["mosaics"] = [mosaic(tiles[64 * k:64 * (k + 1)]) for k in range(args.mosaics)]
     return sets
+
+
+def mosaic(tiles: np.ndarray, across: int = 8) -> np.ndarray:
+    """Tiles (across², s, s) laid out row by row into one (across·s, across·s) picture."""
+    side = tiles.shape[-1]
+    return tiles.reshape(across, across, side, side).transpose(0, 2, 1, 3).reshape(across * side, across * side)
 
 
 def drawn_ink(svg_bytes: bytes, width: int, height: int) -> np.ndarray:
@@ -217,6 +227,7 @@ def main():
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--pages", type=int, default=8)
+    parser.add_argument("--mosaics", type=int, default=4)
     parser.add_argument("--figures", type=Path, default=None, help="write a contact sheet per set here")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--sets", default="mnist,symbols,pen,pages")
@@ -256,7 +267,8 @@ def main():
         if args.figures:
             outs = {"ours": args.out / "ours" / name, "potrace": rows["potrace default"]["out"],
                     "vtracer": rows["vtracer default"]["out"]}
-            print(f"contact sheet: {contact_sheet(name, paths, inks, outs, args.figures, 128 if name == 'pages' else 64)}")
+            sheet = contact_sheet(name, paths, inks, outs, args.figures, 128 if name in ("pages", "mosaics") else 64)
+            print(f"contact sheet: {sheet}")
     if args.json:
         for result in results.values():
             for r in result["tools"].values():

@@ -121,6 +121,9 @@ def test_peer_benchmark_counts_path_segments_and_undoes_translates():
     assert bench.centreline_px(ink, [(5.5, 8.5), (9.5, 8.5)]) == 0
     assert bench.centreline_px(ink, [(5.5, 10.5)]) == 2
     white = bench.drawn_ink(b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>', 8, 8)
+    tiles = np.arange(4 * 9).reshape(4, 3, 3)
+    laid = bench.mosaic(tiles, across=2)
+    assert laid.shape == (6, 6) and (laid[:3, 3:] == tiles[1]).all() and (laid[3:, :3] == tiles[2]).all()
     assert white.shape == (8, 8) and white.max() == 0
 
 
