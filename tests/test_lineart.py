@@ -69,6 +69,16 @@ def test_choice_draws_small_pictures_in_one_window_and_thin_pens_window_by_windo
     assert choose(np.zeros((40, 40), np.uint8)).pen_px is None
 
 
+def test_a_picture_mixing_thin_and_thick_pens_is_not_shrunk_below_its_thin_lines():
+    image = Image.new("L", (1024, 1024), 0)
+    draw = ImageDraw.Draw(image)
+    for k in range(1, 8):   # thick lines are the most ink, a few thin ones beside them
+        draw.line([(128 * k, 80), (128 * k, 940)], fill=255, width=12 if k % 3 else 2)
+    mixed = choose(np.asarray(image))
+    assert mixed.drawer == "sliding" and mixed.pen_px > 2 * SLIDING_PEN and mixed.scale == 1.0
+    assert choose(_line_picture(1024, 12)).scale == pytest.approx(SLIDING_PEN / 12, rel=0.1)   # one thick pen: shrunk
+
+
 def test_strokes_that_draw_nothing_are_dropped_in_drawing_order():
     renderer = load_renderer("bezier_alpha")
     stroke = np.array([0.2, 0.2, 0.5, 0.5, 0.8, 0.3, 0.6, 1.0], np.float32)

@@ -12,7 +12,9 @@ picture is drawn at the working scale that gives it such a pen:
   (canvasdraw.vectorize.single);
 * else `sliding` with SLIDING_MODEL, window by window, on the picture scaled so that its pen is
   SLIDING_PEN px, the pen of the pages that model was trained on (scale clamped to SCALES: a
-  large picture of thick lines is drawn smaller, with fewer strokes and windows), then
+  large picture of thick lines is drawn smaller, with fewer strokes and windows — but never so
+  small that its thinnest lines fall below THINNEST px: a picture mixing pens keeps its fine lines;
+  on 512² mosaics of 1.5–12 px pen drawings, shrinking to the median pen doubled the L2), then
   PAGE_REFINE Adam steps on all windows' strokes together, the strokes that add little dropped on
   the way (canvasdraw.vectorize.page_refine; on held-out 512² pages the L2 of the SVG falls ~13×
   and the paths ~2.8×, at a few times the drawer's time).
@@ -37,6 +39,8 @@ REFINE = 100
 PAGE_REFINE = 70
 PASSES = 4
 INK = 128                      # a pixel with at least this much ink belongs to a stroke
+THINNEST = 3.0                 # px: shrinking stops where the picture's thin lines (THIN_QUANTILE of its pen) would be thinner
+THIN_QUANTILE = 10             # percentile of the ridge's widths
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,16 +59,17 @@ class Choice:
     reason: str
 
 
-def pen_width(ink: np.ndarray) -> float | None:
-    """The pen width in px of (H, W) uint8 ink (255 = ink): twice the median distance to the paper
-    over the strokes' ridge (pixels at least as far from the paper as their 8 neighbours); within
-    ~10 % on generated pen drawings of 1.5–48 px. None without ink."""
+def pen_width(ink: np.ndarray, percentile: float = 50) -> float | None:
+    """The pen width in px of (H, W) uint8 ink (255 = ink): twice the median (or another
+    `percentile`) of the distance to the paper over the strokes' ridge (pixels at least as far from
+    the paper as their 8 neighbours); within ~10 % on generated pen drawings of 1.5–48 px. None
+    without ink."""
     mask = ink >= INK
     if mask.sum() < 4:
         return None
     distance = ndimage.distance_transform_edt(mask)
     ridge = mask & (distance >= ndimage.maximum_filter(distance, 3))
-    return float(2 * np.median(distance[ridge]))
+    return float(2 * np.percentile(distance[ridge], percentile))
 
 
 def choose(ink: np.ndarray) -> Choice:
@@ -78,7 +83,8 @@ def choose(ink: np.ndarray) -> Choice:
         return Choice(SINGLE_MODEL, "single", single_scale, pen, REFINE, PASSES,
                       f"the {pen:.1f} px pen is {pen * single_scale:.1f} px in one {SINGLE_SIZE} px window "
                       f"({SINGLE_MODEL} was trained on {SINGLE_PENS[0]}-{SINGLE_PENS[1]:g} px)")
-    scale = float(np.clip(SLIDING_PEN / pen, *SCALES))
+    smallest = min(1.0, THINNEST / pen_width(ink, THIN_QUANTILE))   # shrinking keeps thin lines THINNEST px
+    scale = float(np.clip(SLIDING_PEN / pen, max(SCALES[0], smallest), SCALES[1]))
     return Choice(SLIDING_MODEL, "sliding", scale, pen, PAGE_REFINE, 1,
                   f"the {pen:.1f} px pen would be {pen * single_scale:.1f} px in one {SINGLE_SIZE} px window, "
                   f"thinner than {SINGLE_PENS[0]} px: windows of the picture scaled ×{scale:.2f}, where its pen "
