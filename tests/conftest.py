@@ -2,6 +2,7 @@
 skip marks for data that lives outside the repository."""
 
 import gzip
+import os
 from importlib import metadata
 from pathlib import Path
 
@@ -28,6 +29,13 @@ def _kanjivg_installed() -> bool:
 
 needs_kanjivg = pytest.mark.skipif(not _kanjivg_installed(),
                                    reason="needs the kanjivg data (pip install 'canvasdraw[symbols]', in [test])")
+
+@pytest.fixture(autouse=True, scope="session")
+def compilation_cache_of_the_session(tmp_path_factory):
+    """The CLI, in this process and in the ones tests start, keeps compiled programs in a folder of
+    this test session, not in the user's cache: tests see no programs from earlier runs."""
+    os.environ["CANVASDRAW_JAX_CACHE"] = str(tmp_path_factory.mktemp("jax_cache"))
+
 
 DOTS = metadata.EntryPoint(name="dots", value="tests.plugin_dots:DotsRenderer", group=registry.GROUP)
 
