@@ -61,12 +61,13 @@ def write_inputs(name: str, inks: list[np.ndarray], folder: Path) -> list[Path]:
 
 def data_sets(args) -> dict[str, list[np.ndarray]]:
     """The held-out inks (H, W) uint8 of each set (module docstring)."""
+    pens = pen_set(args.count + 64 * args.mosaics, "test", 64)[0]   # the `pen` set, then the mosaics' tiles
     sets = {"mnist": list(load_images(f"mnist:{args.mnist}", 64, "test").hints[:args.count, ..., 0]),
             "symbols": list(load_images("kanjivg:8", 64, "test").hints[:args.count, ..., 0]),
-            "pen": list(pen_set(args.count, "test", 64)[0])}
+            "pen": list(pens[:args.count])}
     pages = sorted((args.drawings / "test").glob("*.png"))[:args.pages]
     sets["pages"] = [ink_of(Image.open(p)) for p in pages]
-    tiles = pen_set(args.count + 64 * args.mosaics, "test", 64)[0][args.count:]   # not the `pen` set's drawings
+    tiles = pens[args.count:]   # not the `pen` set's drawings
     sets["mosaics"] = [mosaic(tiles[64 * k:64 * (k + 1)]) for k in range(args.mosaics)]
     return sets
 

@@ -30,6 +30,7 @@ def _kanjivg_installed() -> bool:
 needs_kanjivg = pytest.mark.skipif(not _kanjivg_installed(),
                                    reason="needs the kanjivg data (pip install 'canvasdraw[symbols]', in [test])")
 
+
 @pytest.fixture(autouse=True, scope="session")
 def compilation_cache_of_the_session(tmp_path_factory):
     """The CLI, in this process and in the ones tests start, keeps compiled programs in a folder of

@@ -64,26 +64,36 @@ def pen_width(ink: np.ndarray, percentile: float = 50) -> float | None:
     `percentile`) of the distance to the paper over the strokes' ridge (pixels at least as far from
     the paper as their 8 neighbours); within ~10 % on generated pen drawings of 1.5–48 px. None
     without ink."""
+    return _width(_ridge(ink), percentile)
+
+
+def _ridge(ink: np.ndarray) -> np.ndarray | None:
+    """The distances to the paper over the strokes' ridge of (H, W) uint8 ink (`pen_width`); None
+    with fewer than 4 inked pixels."""
     mask = ink >= INK
     if mask.sum() < 4:
         return None
     distance = ndimage.distance_transform_edt(mask)
-    ridge = mask & (distance >= ndimage.maximum_filter(distance, 3))
-    return float(2 * np.percentile(distance[ridge], percentile))
+    return distance[mask & (distance >= ndimage.maximum_filter(distance, 3))]
+
+
+def _width(ridge: np.ndarray | None, percentile: float) -> float | None:
+    return None if ridge is None else float(2 * np.percentile(ridge, percentile))
 
 
 def choose(ink: np.ndarray) -> Choice:
     """The drawing for (H, W) uint8 ink at the input's own size (module docstring)."""
     side = max(ink.shape)
     single_scale = SINGLE_SIZE / side
-    pen = pen_width(ink)
+    ridge = _ridge(ink)   # one distance transform for both widths below
+    pen = _width(ridge, 50)
     if pen is None:
         return Choice(SINGLE_MODEL, "single", single_scale, None, 0, 1, "no ink: one window")
     if pen * single_scale >= SINGLE_PENS[0]:
         return Choice(SINGLE_MODEL, "single", single_scale, pen, REFINE, PASSES,
                       f"the {pen:.1f} px pen is {pen * single_scale:.1f} px in one {SINGLE_SIZE} px window "
                       f"({SINGLE_MODEL} was trained on {SINGLE_PENS[0]}-{SINGLE_PENS[1]:g} px)")
-    smallest = min(1.0, THINNEST / pen_width(ink, THIN_QUANTILE))   # shrinking keeps thin lines THINNEST px
+    smallest = min(1.0, THINNEST / _width(ridge, THIN_QUANTILE))   # shrinking keeps thin lines THINNEST px
     scale = float(np.clip(SLIDING_PEN / pen, max(SCALES[0], smallest), SCALES[1]))
     return Choice(SLIDING_MODEL, "sliding", scale, pen, PAGE_REFINE, 1,
                   f"the {pen:.1f} px pen would be {pen * single_scale:.1f} px in one {SINGLE_SIZE} px window, "

@@ -75,13 +75,15 @@ def _refined(renderer, groups, target, shapes: tuple[tuple[int, int], ...], step
     return tuple(jnp.clip(a, 0, 1) for a in moved)
 
 
-def _patches(renderer, strokes: Strokes) -> tuple[np.ndarray, np.ndarray]:
+def _patches(renderer, strokes: Strokes, live: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each stroke's patch side (N·K,) and its top-left (x, y) in its window (N·K, 2), strokes
-    flattened window by window (module docstring)."""
+    flattened window by window (module docstring); only the `live` (N·K,) strokes are drawn to
+    find theirs."""
     count, per_window = strokes.actions.shape[:2]
-    sides = np.repeat(strokes.sides, per_window)
+    sides, flat = np.repeat(strokes.sides, per_window), strokes.actions.reshape(count * per_window, -1)
     patch, origin = np.minimum(sides, PATCHES[0]), np.zeros((len(sides), 2), int)   # strokes that draw nothing
-    for i, (side, action) in enumerate(zip(sides, strokes.actions.reshape(count * per_window, -1))):
+    for i in np.flatnonzero(live):
+        side, action = sides[i], flat[i]
         ys, xs = np.nonzero(coverages_of(renderer, action[None], int(side))[0] > 0)
         if not len(ys):
             continue
@@ -117,7 +119,7 @@ def _moved(renderer, strokes: Strokes, ink: np.ndarray, steps: int, learning_rat
     per_window, dim = strokes.actions.shape[1:]
     flat = strokes.actions.reshape(-1, dim)
     sides, corners = np.repeat(strokes.sides, per_window), np.repeat(strokes.corners, per_window, axis=0)
-    patch, origin = _patches(renderer, strokes)
+    patch, origin = _patches(renderer, strokes, live)
     shapes = tuple(sorted(set(zip(sides[live].tolist(), patch[live].tolist()))))
     members = [np.flatnonzero((sides == side) & (patch == size) & live) for side, size in shapes]
     groups = []
