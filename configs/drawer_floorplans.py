@@ -1,36 +1,42 @@
-"""Floor plans -> room boxes (paper §4.3): a drawer of `rectangles` through the 64 px canvas,
-trained to translate the plan drawing (hint) into its room-type image (target: each room's floor
-in its type's colour, canvasdraw.data.floorplans); no paired actions are ever used.
+"""Floor plans -> room boxes (paper §4.3): the anchors drawer (canvasdraw.nets.anchors) of
+`rectangles` through the shipped 64 px canvas, trained to translate the plan drawing (hint, read
+at 128 px so that 2 px walls and the labels stay visible) into its room-type image (target: each
+room's floor in its type's colour, canvasdraw.data.floorplans); no paired actions are ever used.
 
-A curriculum in rooms and steps, as for prisms (docs/results.md): a drawer with many more steps
-than a plan has rooms paints (a mean-coloured box over the footprint, details layered over it),
-and one that starts on all 2–12 rooms never leaves that; with 4 steps on plans of 2–3 rooms each
-step must be a room. Then 8 steps on 2–6 rooms and 12 (the most boxes a plan has) on 2–12. A step
-may draw nothing (a box of no area) or a room hidden by later ones; such boxes are not written
-(`vectorize.rooms`). Colours are emitted in LAB; a room's type is the nearest palette colour.
+Each of the 16×16 anchors writes the box of the room it lies in and that room's colour
+(canvasdraw.train.anchors: every box is drawn alone through the frozen canvas and scored against
+the target; its gradient is scaled to unit length per anchor). `vectorize` merges the anchors of
+one room into one box and drops those that see no room (canvasdraw.vectorize.rooms). The
+sequential LSTM drawer's curriculum, which this replaces, reached box F1 0.12 (docs/results.md).
 
-Run book (the shipped `floorplans` model; CPU 2 cores; the 64 px `rectangles` canvas is shipped):
-    canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_a \
-        --config.data=floorplans:8000::2-3 --config.steps_per_image=4 --config.steps=6000 \
-        --config.eval_every=1000                                                 # ~7 min
-    canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_b \
-        --config.data=floorplans:16000::2-6 --config.steps_per_image=8 --config.init_from=runs/floorplans_a   # ~18 min
-    canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_c \
-        --config.init_from=runs/floorplans_b                                     # ~27 min
-    canvasdraw export-model --workdir runs/floorplans_c -o canvasdraw/weights/models/floorplans.msgpack \
+Run book (the shipped `floorplans` model; CPU 2 cores):
+    canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_anchors
+    canvasdraw export-model --workdir runs/floorplans_anchors -o canvasdraw/weights/models/floorplans.msgpack \
         --name floorplans --half
     python scripts/bench_floorplans.py --model floorplans   # metrics, baselines, contact sheet
 
-Variants: (default) the stages above; smoke (16 px through a smoke canvas, tests).
+Variants: (default) the run above; smoke (a 32 px hint through a 16 px canvas, tests).
 """
+
+import ml_collections
 
 from canvasdraw_configs.drawer import task_config
 
 
 def get_config(arg=None):
-    config = task_config(arg, "floorplans:40000", "rectangles", "12lstm", smoke_data="floorplans:32")
-    if arg != "smoke":
-        config.steps, config.batch_size, config.eval_images = 8_000, 32, 300
-        config.eval_every, config.checkpoint_every = 2_000, 500
-        config.drawer.widths = (32, 64, 128)
+    config = task_config(arg, "floorplans:8000", "rectangles", "4lstm", smoke_data="floorplans:32")
+    smoke = arg == "smoke"
+    config.size = 32 if smoke else 128              # the hint's side; the canvas draws at 16 / 64 px
+    config.drawer = ml_collections.ConfigDict(dict(variant="anchors", patch=2, widths=(8, 8) if smoke else (32, 64, 128),
+                                                   depth=1 if smoke else 6))
+    grid = config.size // (2 * 2 ** (len(config.drawer.widths) - 1))
+    config.steps_per_image = grid * grid            # one box per anchor
+    config.anchors = ml_collections.ConfigDict(dict(
+        per_plan=8 if smoke else 24,                # anchors of each plan drawn per update
+        margin=2.0,                                 # px around a box where the canvas's alpha counts
+        colour=1.0))                                # weight of the colour loss beside the geometry's
+    if not smoke:
+        config.steps, config.batch_size, config.learning_rate = 3_000, 16, 1e-3
+        config.eval_images, config.final_eval_images = 64, 300
+        config.eval_every, config.checkpoint_every, config.log_every = 500, 250, 50
     return config

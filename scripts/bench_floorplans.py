@@ -9,14 +9,16 @@ Per style (canvasdraw.data.floorplans.drawing.STYLES; `train` is held-out plans 
 style, `unseen` a style never trained on: thicker walls, another font, no fixtures) and method:
 box precision / recall / F1 with one-to-one matching at IoU >= 0.5, type-agnostic and type-aware,
 mean corner error in sheet px (256 px plans), room-type mIoU, seconds per plan.
-  ours        the model's rectangles that show (`vectorize.rooms`), typed by colour; mIoU of its
-              SVG drawn by Cairo at the model size
+  ours        the rooms `vectorize` writes (`vectorize.rooms`: the anchors drawer's boxes merged,
+              or a sequential drawer's rectangles that show), typed by colour; mIoU of their SVG
+              drawn by Cairo at the model size (128 px for the shipped anchors model)
   classical   walls = ink without 1 px lines (2×2 opening); the footprint = the walls closed over
               window gaps, holes filled; rooms = the footprint's regions left free by the walls
               closed over door gaps, their bounding boxes; no types (no type-aware F1, no mIoU).
               Its radii and sizes were set on training-style plans (F1 0.82 on 100 of them).
-  segmenter   scripts/floorplan_segmenter.py (trained with the target images: the upper bound);
-              boxes = connected regions of one predicted type
+  segmenter   scripts/floorplan_segmenter.py (trained with the target images: the upper bound) at
+              its own size (--segmenter-size); boxes = connected regions of one predicted type; its
+              class map is scored at the model size (each pixel repeated)
 """
 
 from __future__ import annotations
@@ -84,10 +86,11 @@ def _truth(rooms):
     return np.array([b for _, b in rooms]).reshape(-1, 4), np.array([ROOM_TYPES.index(t) for t, _ in rooms])
 
 
-def bench_style(model, segmenter, style: str, count: int, room_counts: tuple[int, int] | None = None
-                ) -> tuple[dict, list]:
+def bench_style(model, segmenter, style: str, count: int, room_counts: tuple[int, int] | None = None,
+                segmenter_size: int | None = None) -> tuple[dict, list]:
     """{method: scores} on `count` held-out plans of `style` (of `room_counts` (LO, HI) rooms,
-    default the style's), and the first plans' pictures."""
+    default the style's), and the first plans' pictures. The segmenter reads the plans at
+    `segmenter_size` px (default the model's)."""
     size = model.drawer.spec.size
     style = dataclasses.replace(STYLES[style], rooms=room_counts or STYLES[style].rooms)
     hints, targets, rooms = plan_set(count, "test", size, style)
@@ -123,17 +126,19 @@ def bench_style(model, segmenter, style: str, count: int, room_counts: tuple[int
 
     if segmenter is not None:
         from floorplan_segmenter import segment
-        segment(segmenter, hints[:64] / np.float32(255))   # compiled before the clock starts
+        model_size, seg_size = size, segmenter_size or size
+        seg_hints = hints.reshape(count, seg_size, model_size // seg_size, seg_size, model_size // seg_size, 1).mean(
+            axis=(2, 4)) / np.float32(255)   # the plans at the segmenter's own size (an area average)
+        segment(segmenter, seg_hints[:64])   # compiled before the clock starts
         began = time.perf_counter()
-        predicted = np.concatenate([np.asarray(segment(segmenter, hints[i:i + 64] / np.float32(255)))
-                                    for i in range(0, count, 64)])
+        predicted = np.concatenate([np.asarray(segment(segmenter, seg_hints[i:i + 64])) for i in range(0, count, 64)])
         agnostic, typed, seg = BoxCounts(), BoxCounts(), SegmentationCounts()
         for classes, true_rooms, truth in zip(predicted, rooms, truth_maps):
-            boxes, kinds = region_boxes(classes, SHEET / size)
+            boxes, kinds = region_boxes(classes, SHEET / seg_size)
             gt_boxes, gt_types = _truth(true_rooms)
             agnostic.add(boxes, gt_boxes)
             typed.add(boxes, gt_boxes, kinds, gt_types)
-            seg.add(classes, truth)
+            seg.add(np.kron(classes, np.ones((size // seg_size,) * 2, int)), truth)   # scored at the model size
         results["segmenter"] = {**agnostic.scores(), "typed_f1": typed.scores()["f1"], "miou": seg.miou(),
                                 "s_per_plan": (time.perf_counter() - began) / count}
     sheet_rows = [(hints[i, ..., 0], targets[i], shown[i]) for i in range(len(shown))]
@@ -176,6 +181,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="floorplans")
     parser.add_argument("--segmenter", help="weights from scripts/floorplan_segmenter.py")
+    parser.add_argument("--segmenter-size", type=int, default=64,
+                        help="px a side the segmenter was trained at (its --size; default 64)")
     parser.add_argument("--plans", type=int, default=300)
     parser.add_argument("--styles", default="train,unseen,scanned")
     parser.add_argument("--rooms", type=_room_counts,
@@ -195,7 +202,7 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|---|")
     everything = {}
     for style in args.styles.split(","):
-        results, rows = bench_style(model, segmenter, style, args.plans, args.rooms)
+        results, rows = bench_style(model, segmenter, style, args.plans, args.rooms, args.segmenter_size)
         everything[style] = results
         for method, r in results.items():
             print(f"| {style} | {method} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | "

@@ -173,11 +173,13 @@ def test_vectorize_with_a_floorplan_model_writes_rooms(tmp_path, capsys):
 
     canvas = make_canvas(spec_for(load_renderer("rectangles"), 16, hidden=16), nnx.Rngs(0))
     export_canvas(canvas, tmp_path / "c.msgpack")
-    config = get_config("smoke")
-    config.canvas, config.overlap = str(tmp_path / "c.msgpack"), 5.0   # rooms share no floor (losses.box_overlap)
-    train_and_evaluate(config, str(tmp_path / "run"))
+    config = get_config("smoke")   # the anchors drawer: a 32 px hint, 8×8 anchors, a 16 px canvas
+    config.canvas = str(tmp_path / "c.msgpack")
+    result = train_and_evaluate(config, str(tmp_path / "run"))
     logged = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
-    assert max(m.get("train/penalty", 0.0) for m in logged) > 1e-4   # the boxes' overlap counts in the loss
+    assert {"train/geometry", "train/colour"} <= set(logged[0]) and result["images"] == 16
+    assert main(["eval-drawer", "--workdir", str(tmp_path / "run"), "--data", "floorplans:20"]) == 2
+    assert "bench_floorplans" in capsys.readouterr().err
     assert main(["export-model", "--workdir", str(tmp_path / "run"), "-o", str(tmp_path / "m.msgpack")]) == 0
     make_plan(TEST_SEED).plan.save(tmp_path / "plan.png")
     capsys.readouterr()

@@ -36,7 +36,7 @@ class DrawerSpec:
     state_channels: int             # C (the canvas's)
     action_dim: int                 # D (the canvas's)
     steps: int                      # N actions per image
-    variant: str = "lstm"           # "lstm", "plain" or "grid"
+    variant: str = "lstm"           # "lstm", "plain", "grid" or "anchors" (canvasdraw.nets.anchors)
     patch: int = 4                  # the first layer embeds patch×patch pixel blocks (a strided conv)
     widths: tuple[int, ...] = (32, 64)  # channels after the patch embedding, then after each
                                         # 3×3 stride-2 convolution
@@ -52,7 +52,7 @@ class DrawerSpec:
                                     # through choice's linear estimate can point past the right colour);
                                     # a drawing (eval mode) always takes the most likely colour
     grid: tuple[int, ...] = ()      # grid variant: (rows, cols) of the program (hidden = channels)
-    depth: int = 4                  # grid variant: residual blocks over the grid
+    depth: int = 4                  # grid and anchors variants: residual blocks over the grid
     temperature: float = 1.0        # grid variant: softmax temperature of the instruction choice
     straight_through: bool = False  # grid variant: draw the one-hot, pass the softmax's gradient
 
@@ -72,8 +72,14 @@ class DrawerSpec:
             if self.steps != 1:
                 raise ValueError(f"the grid drawer writes its program in one step, got steps {self.steps}")
             return
+        if self.variant == "anchors":
+            if self.size % (self.patch * 2 ** (len(self.widths) - 1)) or self.steps != self.coarse**2:
+                raise ValueError(f"the anchors drawer writes one box per cell of its {self.coarse}×{self.coarse} grid: "
+                                 f"need steps {self.coarse ** 2} and size divisible by "
+                                 f"{self.patch * 2 ** (len(self.widths) - 1)}, got steps {self.steps}, size {self.size}")
+            return
         if self.variant not in ("lstm", "plain"):
-            raise ValueError(f"drawer variant must be lstm, plain or grid, got {self.variant!r}")
+            raise ValueError(f"drawer variant must be lstm, plain, grid or anchors, got {self.variant!r}")
         if self.palette_mix and not self.palette:
             raise ValueError("palette_mix trains on mixtures of palette colours: it needs a palette")
         if self.palette and self.palette_at + len(self.palette[0]) > self.action_dim:
@@ -197,11 +203,6 @@ class GridDrawer(nnx.Module):
         if self.spec.straight_through:
             soft = straight_through(soft)
         return carry, soft.reshape(b, -1)
-
-
-def make_drawer(spec: DrawerSpec, rngs: nnx.Rngs) -> nnx.Module:
-    """The drawer module of `spec.variant`: GridDrawer for `grid`, else Drawer."""
-    return (GridDrawer if spec.variant == "grid" else Drawer)(spec, rngs=rngs)
 
 
 def unroll(drawer: Drawer, canvas, hints, start):

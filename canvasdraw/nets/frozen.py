@@ -36,6 +36,13 @@ class FrozenCanvas:
     def __call__(self, states, actions):
         return next_state(self.spec, states, self.module()(states, actions))
 
+    def layers(self, actions):
+        """What each action (B, D) paints, (B, S, S, C + 1): colour then alpha, for `over` canvases
+        of the action form (whose layer does not depend on the state)."""
+        if self.spec.form != "action" or self.spec.composite != "over":
+            raise ValueError(f"layers need an `over` canvas of the action form, not {self.spec.composite}/{self.spec.form}")
+        return jax.nn.sigmoid(self.module()(None, actions))
+
 
 @struct.dataclass
 class RealForwardCanvas:

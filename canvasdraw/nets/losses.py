@@ -1,8 +1,9 @@
-"""Losses: the canvas's pixel BCE, the drawer's action penalty, its multi-scale pixel L2 and the
-overlap of box actions."""
+"""Losses: the canvas's pixel BCE, the drawer's action penalty, its multi-scale pixel L2, the
+overlap of box actions and the anchors drawer's per-box losses."""
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 from flax import nnx
 
@@ -43,3 +44,37 @@ def box_overlap(actions, corners: tuple[tuple[int, int], ...]):
     shared = jnp.prod(jnp.maximum(sides, 0.0), -1)                                   # (B, N, N)
     pairs = jnp.triu(jnp.ones(shared.shape[-2:]), k=1)
     return jnp.mean(jnp.sum(shared * pairs, (1, 2)))
+
+
+def near_boxes(boxes, size: int, margin: float):
+    """(M, S, S, 1) masks of the pixels within `margin` px of each box (M, 4: two opposite corners
+    (x0, y0, x1, y1) as fractions, either order)."""
+    box = boxes * size
+    centres = jnp.arange(size) + 0.5
+
+    def inside(a, b):                                                    # (M, S)
+        low, high = jnp.minimum(a, b)[:, None] - margin, jnp.maximum(a, b)[:, None] + margin
+        return (centres > low) & (centres < high)
+
+    return (inside(box[:, 1], box[:, 3])[:, :, None] & inside(box[:, 0], box[:, 2])[:, None, :])[..., None]
+
+
+def anchor_box_losses(layers, seeds, targets, boxes, margin: float = 2.0, grow: float = 0.02):
+    """Per-box losses of the anchors drawer (canvasdraw.train.anchors), each box on its own.
+
+    layers (M, S, S, C+1): what each box paints (colour, then alpha) by the canvas; seeds (M, C):
+    the target's colour at the box's anchor; targets (M, S, S, C); boxes (M, 4) its corners
+    (fractions), only to keep the canvas's faint alpha farther than `margin` px from the box out
+    (summed over the picture it outweighs the box's edges). Returns (geometry, colour), each (M,):
+      geometry = mean over the box of |target − seed|² − grow · log(area in px + 4): an edge moves
+                 out over pixels whose error is below the box's mean error + `grow`, so a box
+                 fills its anchor's region of one colour and stops at walls (whose error is ≥ 0.04
+                 even where a 2 px wall is a quarter of a 4 px pixel);
+      colour   = mean over the box (alpha held fixed) of |target − the box's colour|².
+    """
+    alpha = layers[..., -1:] * near_boxes(boxes, layers.shape[1], margin)
+    area = jnp.sum(alpha, axis=(1, 2, 3)) + 4.0
+    wrong = jnp.sum(alpha * jnp.sum((targets - seeds[:, None, None]) ** 2, -1, keepdims=True), axis=(1, 2, 3))
+    held = jax.lax.stop_gradient(alpha)
+    tint = jnp.sum(held * jnp.sum((targets - layers[..., :-1]) ** 2, -1, keepdims=True), axis=(1, 2, 3))
+    return wrong / area - grow * jnp.log(area), tint / (jnp.sum(held, axis=(1, 2, 3)) + 1.0)

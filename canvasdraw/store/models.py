@@ -21,7 +21,8 @@ from flax import nnx, serialization
 from canvasdraw.data.sources import task_facts
 from canvasdraw.errors import UserError
 from canvasdraw.files import write_atomic
-from canvasdraw.nets.drawer import Drawer, DrawerSpec, make_drawer
+from canvasdraw.nets.drawer import Drawer, DrawerSpec
+from canvasdraw.nets.drawers import make_drawer
 from canvasdraw.nets.frozen import FrozenCanvas, freeze
 from canvasdraw.render.contract import Renderer
 from canvasdraw.render.registry import load_renderer

@@ -25,13 +25,15 @@ from flax import nnx
 from canvasdraw.data.sources import ImageSet, load_images, shifted
 from canvasdraw.errors import UserError
 from canvasdraw.metrics.drawer import drawer_l2, drawer_sheet
-from canvasdraw.nets.drawer import Drawer, DrawerSpec, make_drawer, unroll
+from canvasdraw.nets.drawer import Drawer, DrawerSpec, unroll
+from canvasdraw.nets.drawers import make_drawer
 from canvasdraw.nets.frozen import FrozenCanvas, RealForwardCanvas
 from canvasdraw.nets.losses import action_penalty, box_overlap, pyramid_l2
 from canvasdraw.render.registry import load_renderer
 from canvasdraw.store.canvases import export_canvas, load_canvas
 from canvasdraw.store.models import CANVAS_FILE, Model, load_model
 from canvasdraw.store.runs import RunFolder, has_checkpoint
+from canvasdraw.train.anchors import train_anchors
 from canvasdraw.train.loop import check_config, fit, replicate, resume_on_mesh, shard_batch
 
 
@@ -85,14 +87,15 @@ def drawer_setup(config):
     if config.get("overlap", 0.0) and not renderer.box_axes:
         raise UserError(f"config.overlap penalises overlapping boxes, but the {cs.renderer} renderer's actions are not "
                         "boxes (it declares no box_axes)")
-    if config.size != cs.size:
+    anchors = config.drawer.get("variant") == "anchors"   # reads hints at a multiple of the canvas size
+    if config.size != cs.size and not (anchors and config.size % cs.size == 0):
         raise UserError(f"drawer size {config.size} differs from the canvas's {cs.size}: set --config.size={cs.size} "
                         f"or give a {config.size} px canvas (--config.canvas=RUN of configs/canvas.py, whose smoke "
                         "variant is 16 px)")
     if config.size % 2**config.pyramid:
         raise UserError(f"config.pyramid {config.pyramid}: size {config.size} cannot be halved that often")
     try:
-        spec = DrawerSpec(size=cs.size, hint_channels=config.get("hint_channels", 1), state_channels=cs.channels,
+        spec = DrawerSpec(size=config.size, hint_channels=config.get("hint_channels", 1), state_channels=cs.channels,
                           action_dim=cs.action_dim, steps=config.steps_per_image, **dict(config.drawer))
         spec.check()
     except (ValueError, TypeError) as err:
@@ -181,16 +184,26 @@ def train_and_evaluate(config, workdir, allow_changes: bool = False) -> dict:
         start_from(drawer, load_model(config.init_from), canvas)
     run = RunFolder(workdir, facts, config=config.to_dict(), allow_changes=allow_changes)
     with run.discarded_if_start_fails():
+        if spec.variant == "anchors":
+            canvas = _kept_canvas(run, canvas, renderer)
+            stream = image_batches(train, config.batch_size, config.seed, run.latest_step() or 0,
+                                   max(config.steps - (run.latest_step() or 0), 0))
+            return train_anchors(config, run, drawer, canvas, stream, test)
         return _train(config, run, renderer, canvas, drawer, train, test)
+
+
+def _kept_canvas(run: RunFolder, canvas: FrozenCanvas, renderer) -> FrozenCanvas:
+    """The exact canvas the run trains through, kept in its folder (re-fitted by `refit-canvas`
+    when asked): the one there, else `canvas`, which is then written there."""
+    if (run.path / CANVAS_FILE).exists():
+        return load_canvas(run.path / CANVAS_FILE, renderer)
+    export_canvas(canvas.module(), run.path / CANVAS_FILE)
+    return canvas
 
 
 def _train(config, run: RunFolder, renderer, canvas: FrozenCanvas, drawer: Drawer, train: ImageSet,
            test: ImageSet) -> dict:
-    # The run keeps the exact canvas it trains through (re-fitted by `refit-canvas` when asked).
-    if (run.path / CANVAS_FILE).exists():
-        canvas = load_canvas(run.path / CANVAS_FILE, renderer)
-    else:
-        export_canvas(canvas.module(), run.path / CANVAS_FILE)
+    canvas = _kept_canvas(run, canvas, renderer)
     spec = drawer.spec
     optimizer, step, mesh = resume_on_mesh(run, drawer, config)
     canvas = replicate(mesh, canvas)

@@ -8,6 +8,7 @@ import numpy as np
 from flax import nnx
 
 from canvasdraw.nets.drawer import Drawer
+from canvasdraw.render.contract import render_batch
 
 
 @nnx.jit
@@ -24,6 +25,9 @@ def draw_with_renderer(drawer: Drawer, renderer, hints, map=map, starts=None) ->
     (e.g. a thread pool's map)."""
     hints = jnp.asarray(hints)
     batch, size = hints.shape[0], drawer.spec.size
+    if drawer.spec.variant == "anchors":   # all its boxes at once, from the hint alone
+        actions = np.asarray(_drawer_step(drawer, (), hints, None)[1])
+        return actions, render_batch(renderer, actions, size, starts, map=map)
     states = np.broadcast_to(renderer.blank(size) if starts is None else starts,
                              (batch, size, size, renderer.channels)).copy()
     carry, actions = drawer.initial_carry(batch), []

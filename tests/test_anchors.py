@@ -1,0 +1,125 @@
+"""The anchors drawer for floor plans: its boxes, its per-box losses through the canvas, the
+per-anchor gradient scaling, and how `vectorize` merges its boxes into rooms."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+from flax import nnx
+
+from canvasdraw.data.floorplans import PALETTE_LAB, ROOM_TYPES, palette, plan_set
+from canvasdraw.nets.anchors import anchor_centres
+from canvasdraw.nets.drawer import DrawerSpec
+from canvasdraw.nets.drawers import make_drawer
+from canvasdraw.nets.losses import anchor_box_losses, near_boxes
+from canvasdraw.store.canvases import load_canvas
+from canvasdraw.train.anchors import anchor_seeds, pooled, unit_per_anchor
+from canvasdraw.vectorize.rooms import merged_anchors, room_types
+
+PALETTE = [PALETTE_LAB[t] for t in ROOM_TYPES]
+
+
+def test_each_anchor_writes_a_box_around_itself_in_one_step():
+    spec = DrawerSpec(size=32, hint_channels=1, state_channels=3, action_dim=7, steps=64, variant="anchors",
+                      patch=2, widths=(8, 8), depth=2)
+    drawer = make_drawer(spec, nnx.Rngs(0))
+    _, actions = drawer((), jnp.asarray(np.random.default_rng(0).random((2, 32, 32, 1)), jnp.float32))
+    assert actions.shape == (2, 64, 7) and float(actions.min()) >= 0 and float(actions.max()) <= 1
+    centres = np.asarray(anchor_centres(8))
+    assert np.all(actions[..., :2] <= centres) and np.all(actions[..., 2:4] >= centres)
+    assert np.all(actions[..., 2:4] - actions[..., :2] >= 1 / 8 - 1e-6)   # at least a cell (clipped at the edges)
+    with pytest.raises(ValueError, match="one box per cell"):
+        DrawerSpec(size=32, hint_channels=1, state_channels=3, action_dim=7, steps=16, variant="anchors",
+                   patch=2, widths=(8, 8)).check()
+
+
+def test_seeds_and_pooling_read_the_target_at_each_anchor():
+    targets = jnp.arange(2 * 8 * 8 * 3, dtype=jnp.float32).reshape(2, 8, 8, 3)
+    seeds = anchor_seeds(targets, 4)
+    assert seeds.shape == (2, 16, 3)
+    assert np.array_equal(seeds[1, 4 + 2], targets[1, 2 * 1 + 1, 2 * 2 + 1])   # anchor (row 1, col 2)
+    assert np.allclose(pooled(targets, 4)[0, 0, 0], targets[0, :2, :2].mean((0, 1)))
+
+
+def _room_scene(size=64):
+    """A kitchen-coloured room (x 8..40, y 8..32) and a bedroom beside it, black walls between."""
+    scene = np.zeros((size, size, 3), np.float32)
+    scene[8:32, 8:40] = [0.26, 0.74, 0.25]
+    scene[8:32, 42:60] = [0.0, 0.47, 0.88]
+    return jnp.asarray(scene)
+
+
+def _box_layer(box, colour, size=64):
+    """An exact layer of a box (corners in px): colour, then alpha."""
+    x0, y0, x1, y1 = box
+    alpha = np.zeros((size, size, 1), np.float32)
+    alpha[y0:y1, x0:x1] = 1
+    return jnp.asarray(np.concatenate([np.broadcast_to(colour, (size, size, 3)), alpha], -1))
+
+
+def test_a_box_that_fills_its_room_scores_best_and_its_colour_costs_nothing():
+    scene, kitchen = _room_scene(), jnp.asarray([0.26, 0.74, 0.25])
+    boxes = [(8, 8, 40, 32), (12, 12, 30, 28), (8, 8, 60, 32), (4, 4, 44, 36)]   # room, inside, across, around
+    layers = jnp.stack([_box_layer(b, kitchen) for b in boxes])
+    geometry, colour = anchor_box_losses(layers, jnp.broadcast_to(kitchen, (4, 3)), jnp.broadcast_to(scene, (4, 64, 64, 3)),
+                                         jnp.asarray(boxes, jnp.float32) / 64)
+    assert int(jnp.argmin(geometry)) == 0 and float(colour[0]) == pytest.approx(0, abs=1e-6)
+    assert float(colour[2]) > 0.1   # a box across the wall holds black and blue pixels too
+    near = near_boxes(jnp.asarray([[0.25, 0.25, 0.5, 0.5]]), 16, 1.0)[0, ..., 0]
+    assert bool(near[4, 4]) and bool(near[8, 8]) and not bool(near[2, 2]) and not bool(near[10, 10])
+
+
+def test_a_box_moved_through_the_shipped_canvas_finds_its_room():
+    canvas, scene = load_canvas("rectangles"), _room_scene()
+    seed = scene[20, 20]
+    action = jnp.asarray([0.3, 0.3, 0.4, 0.4, 0.5, 0.5, 0.5])   # a small box at the anchor
+
+    def geometry(a):
+        return anchor_box_losses(canvas.layers(a[None]), seed[None], scene[None], a[None, :4])[0][0]
+
+    step = jax.jit(jax.value_and_grad(geometry))
+    optimiser = optax.adam(0.01)
+    state = optimiser.init(action)
+    for _ in range(150):
+        _, grad = step(action)
+        update, state = optimiser.update(grad, state)
+        action = action + update
+    assert np.allclose(np.asarray(action[:4]) * 64, [8, 8, 40, 32], atol=2.0)
+
+
+def test_each_anchor_gradient_counts_once():
+    grads = jnp.asarray([[100.0, 0, 0, 0, 1e-3, 0, 0], [0, 1e-2, 0, 0, 0, 0, 5.0]])
+    scaled = np.asarray(unit_per_anchor(grads))
+    assert scaled[0, 0] == pytest.approx(1.0, rel=0.1) and scaled[1, 1] < 1e-3 * 100   # tiny stays small
+    assert scaled[1, 6] == pytest.approx(1.0, rel=0.1) and np.all(np.abs(scaled) <= 1.0)
+
+
+def test_room_types_know_the_background():
+    lab = np.concatenate([palette(), np.asarray([[0.0, 0.5, 0.5]], np.float32)])   # L* = 0: black
+    assert list(room_types(lab, PALETTE)) == list(range(len(ROOM_TYPES))) + [-1]
+
+
+def test_anchors_of_one_room_are_written_as_one_box():
+    room_a, room_b = np.array([0.1, 0.1, 0.5, 0.5]), np.array([0.5, 0.1, 0.9, 0.4])
+    jitter = np.random.default_rng(0).normal(0, 0.005, (13, 4))
+    inside_a = np.array([0.2, 0.2, 0.3, 0.3]) + jitter[:5] * 0.2
+    boxes = np.concatenate([room_a + jitter[:7], room_b + jitter[7:13],
+                            inside_a,                                         # five agreeing boxes inside room a
+                            [[0.6, 0.6, 0.7, 0.7]] * 4,                       # four agreeing boxes: too few
+                            [[0.0, 0.6, 1.0, 1.0]] * 6])                      # background anchors
+    types = np.array([1] * 7 + [2] * 6 + [3] * 5 + [4] * 4 + [-1] * 6)
+    chosen, written = merged_anchors(boxes, types)
+    assert len(chosen) == 2 and list(types[chosen]) == [1, 2]
+    assert np.allclose(written[0], np.median(boxes[:7], 0)) and np.allclose(written[1], np.median(boxes[7:13], 0))
+    swapped = boxes.copy()
+    swapped[:, [0, 2]] = swapped[:, [2, 0]]   # corners in either order
+    assert np.allclose(merged_anchors(swapped, types)[1], written)
+
+
+def test_the_floorplans_data_gives_targets_the_anchors_can_seed():
+    hints, targets, rooms = plan_set(2, "test", 128)
+    seeds = np.asarray(anchor_seeds(pooled(jnp.asarray(targets, jnp.float32) / 255, 64), 16))
+    assert seeds.shape == (2, 256, 3) and hints.shape == (2, 128, 128, 1)
+    lit = np.linalg.norm(seeds, axis=-1) > 0.5   # anchors in rooms
+    assert 0.3 < lit.mean() < 0.95 and len(rooms[0]) >= 2
