@@ -15,7 +15,7 @@ from canvasdraw.nets.drawers import make_drawer
 from canvasdraw.nets.losses import anchor_box_losses, near_boxes
 from canvasdraw.store.canvases import load_canvas
 from canvasdraw.train.anchors import anchor_seeds, pooled, unit_per_anchor
-from canvasdraw.vectorize.rooms import merged_anchors, room_types
+from canvasdraw.vectorize.rooms import EDGE, merged_anchors, room_types
 
 PALETTE = [PALETTE_LAB[t] for t in ROOM_TYPES]
 
@@ -111,7 +111,8 @@ def test_anchors_of_one_room_are_written_as_one_box():
     types = np.array([1] * 7 + [2] * 6 + [3] * 5 + [4] * 4 + [-1] * 6)
     chosen, written = merged_anchors(boxes, types)
     assert len(chosen) == 2 and list(types[chosen]) == [1, 2]
-    assert np.allclose(written[0], np.median(boxes[:7], 0)) and np.allclose(written[1], np.median(boxes[7:13], 0))
+    grown = np.array([-EDGE, -EDGE, EDGE, EDGE])
+    assert np.allclose(written[0], np.median(boxes[:7], 0) + grown) and np.allclose(written[1], np.median(boxes[7:13], 0) + grown)
     swapped = boxes.copy()
     swapped[:, [0, 2]] = swapped[:, [2, 0]]   # corners in either order
     assert np.allclose(merged_anchors(swapped, types)[1], written)

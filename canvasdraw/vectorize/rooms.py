@@ -38,6 +38,9 @@ from canvasdraw.vectorize.outputs import OVERLAY_SCALE, PNG_LEVEL, placed_svg
 AGREE = 0.5            # IoU at which two anchors' boxes of one type are taken for the same room
 MIN_VOTES = 5          # boxes (its own included) that must agree for a room to be written
 INSIDE = 0.3           # a merged box with more than this share of its area in a room already written is dropped
+EDGE = 1 / 64          # each side of a merged box moves out this much (a pixel of the 64 px canvas): a box
+                       # trained through it stops inside the last mixed pixel at a wall (room-type mIoU on
+                       # 100 training plans' targets: 0.506 unmoved, 0.556 half a pixel, 0.587 one, 0.577 1.5)
 PLAN_INK = (0.01, 0.6)  # a plan's share of inked pixels (walls and lines on paper)
 MAX_GREY = 0.35         # a plan's share of mid-grey pixels (a photo's is larger)
 
@@ -68,7 +71,8 @@ def room_types(lab: np.ndarray, palette_lab: list) -> np.ndarray:
 def merged_anchors(boxes: np.ndarray, types: np.ndarray) -> tuple[list[int], np.ndarray]:
     """The anchors drawer's boxes (N, 4) (x0, y0, x1, y1, any order) and their types (N,) (−1: no
     room) -> (the indices of the boxes that stand for rooms, most-supported first, and their
-    written boxes (R, 4) (min corner, max corner): the median of the boxes they agree with)."""
+    written boxes (R, 4) (min corner, max corner): the median of the boxes they agree with, each
+    side moved out by EDGE)."""
     boxes = np.concatenate([np.minimum(boxes[:, :2], boxes[:, 2:]), np.maximum(boxes[:, :2], boxes[:, 2:])], 1)
     agree = (box_iou(boxes, boxes) > AGREE) & (types[:, None] == types[None]) & (types[:, None] >= 0)
     votes = agree.sum(axis=1)
@@ -82,7 +86,8 @@ def merged_anchors(boxes: np.ndarray, types: np.ndarray) -> tuple[list[int], np.
         if area > 0 and max(shared, default=0.0) <= INSIDE * area:
             chosen.append(int(i))
             written.append(box)
-    return chosen, np.array(written, np.float32).reshape(-1, 4)
+    written = np.array(written, np.float32).reshape(-1, 4)
+    return chosen, np.clip(written + np.array([-EDGE, -EDGE, EDGE, EDGE], np.float32), 0, 1)
 
 
 def rooms_of(renderer: Renderer, actions: np.ndarray, size: int, facts: dict) -> tuple[np.ndarray, list[dict]]:
