@@ -12,13 +12,21 @@ from scipy.optimize import linear_sum_assignment
 IOU_MATCH = 0.5
 
 
-def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """(N, 2d), (M, 2d) boxes -> (N, M) intersection over union (area for d = 2, volume for d = 3)."""
+def box_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(N, 2d), (M, 2d) boxes -> (N, M) area (d = 2) or volume (d = 3) they share."""
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     d = a.shape[-1] // 2
     a, b = a.reshape(-1, 2 * d), b.reshape(-1, 2 * d)
     sides = np.clip(np.minimum(a[:, None, d:], b[None, :, d:]) - np.maximum(a[:, None, :d], b[None, :, :d]), 0, None)
-    inter = sides.prod(axis=-1)
+    return sides.prod(axis=-1)
+
+
+def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(N, 2d), (M, 2d) boxes -> (N, M) intersection over union (area for d = 2, volume for d = 3)."""
+    inter = box_intersection(a, b)
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    d = a.shape[-1] // 2
+    a, b = a.reshape(-1, 2 * d), b.reshape(-1, 2 * d)
     size = lambda x: (x[:, d:] - x[:, :d]).prod(axis=-1)  # noqa: E731
     union = size(a)[:, None] + size(b)[None, :] - inter
     return np.where(union > 0, inter / np.maximum(union, 1e-12), 0.0)

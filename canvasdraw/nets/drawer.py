@@ -73,10 +73,10 @@ class DrawerSpec:
                 raise ValueError(f"the grid drawer writes its program in one step, got steps {self.steps}")
             return
         if self.variant == "anchors":
-            if self.size % (self.patch * 2 ** (len(self.widths) - 1)) or self.steps != self.coarse**2:
+            if self.size % self.stride or self.steps != self.coarse**2:
                 raise ValueError(f"the anchors drawer writes one box per cell of its {self.coarse}×{self.coarse} grid: "
-                                 f"need steps {self.coarse ** 2} and size divisible by "
-                                 f"{self.patch * 2 ** (len(self.widths) - 1)}, got steps {self.steps}, size {self.size}")
+                                 f"need steps {self.coarse ** 2} and size divisible by {self.stride}, got steps "
+                                 f"{self.steps}, size {self.size}")
             return
         if self.variant not in ("lstm", "plain"):
             raise ValueError(f"drawer variant must be lstm, plain, grid or anchors, got {self.variant!r}")
@@ -85,13 +85,18 @@ class DrawerSpec:
         if self.palette and self.palette_at + len(self.palette[0]) > self.action_dim:
             raise ValueError(f"palette colours of {len(self.palette[0])} components at {self.palette_at} do not "
                              f"fit an action of {self.action_dim}")
-        if self.steps < 1 or self.size % (self.patch * 2 ** (len(self.widths) - 1)):
-            raise ValueError(f"need steps >= 1 and size divisible by {self.patch * 2 ** (len(self.widths) - 1)}")
+        if self.steps < 1 or self.size % self.stride:
+            raise ValueError(f"need steps >= 1 and size divisible by {self.stride}")
+
+    @property
+    def stride(self) -> int:
+        """Pixels of the hint per cell of the encoder's last feature map."""
+        return self.patch * 2 ** (len(self.widths) - 1)
 
     @property
     def coarse(self) -> int:
         """Side of the encoder's last feature map."""
-        return self.size // (self.patch * 2 ** (len(self.widths) - 1))
+        return self.size // self.stride
 
 
 def coordinates(size: int):

@@ -34,8 +34,6 @@ from canvasdraw.nets.losses import anchor_box_losses
 from canvasdraw.store.runs import RunFolder
 from canvasdraw.train.loop import fit, replicate, resume_on_mesh, shard_batch
 
-K = 24   # anchors of each plan drawn per update
-
 
 def pooled(images, size: int):
     """(B, S, S, C) averaged over f×f blocks to (B, size, size, C), f = S / size."""

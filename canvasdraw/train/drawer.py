@@ -185,9 +185,8 @@ def train_and_evaluate(config, workdir, allow_changes: bool = False) -> dict:
     run = RunFolder(workdir, facts, config=config.to_dict(), allow_changes=allow_changes)
     with run.discarded_if_start_fails():
         if spec.variant == "anchors":
-            canvas = _kept_canvas(run, canvas, renderer)
-            stream = image_batches(train, config.batch_size, config.seed, run.latest_step() or 0,
-                                   max(config.steps - (run.latest_step() or 0), 0))
+            canvas, done = _kept_canvas(run, canvas, renderer), run.latest_step() or 0
+            stream = image_batches(train, config.batch_size, config.seed, done, max(config.steps - done, 0))
             return train_anchors(config, run, drawer, canvas, stream, test)
         return _train(config, run, renderer, canvas, drawer, train, test)
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from canvasdraw import pictures
 from canvasdraw.files import write_atomic
-from canvasdraw.metrics.boxes import box_iou
+from canvasdraw.metrics.boxes import box_intersection, box_iou
 from canvasdraw.render.color import lab_to_rgb, normalised_lab
 from canvasdraw.render.contract import Renderer
 from canvasdraw.vectorize.economy import visible_actions
@@ -82,8 +82,8 @@ def merged_anchors(boxes: np.ndarray, types: np.ndarray) -> tuple[list[int], np.
             break
         box = np.median(boxes[agree[i]], axis=0)
         area = np.prod(box[2:] - box[:2])
-        shared = [np.prod(np.clip(np.minimum(box[2:], w[2:]) - np.maximum(box[:2], w[:2]), 0, None)) for w in written]
-        if area > 0 and max(shared, default=0.0) <= INSIDE * area:
+        shared = box_intersection(box, np.array(written).reshape(-1, 4))
+        if area > 0 and shared.max(initial=0.0) <= INSIDE * area:
             chosen.append(int(i))
             written.append(box)
     written = np.array(written, np.float32).reshape(-1, 4)
