@@ -19,16 +19,29 @@ Variants: (default) the run above; smoke (a 32 px hint through a 16 px canvas, t
 """
 
 import ml_collections
+import numpy as np
 
+from canvasdraw.data.floorplans import palette
+from canvasdraw.render.color import rgb_to_lab
 from canvasdraw_configs.drawer import task_config
 
 
+def room_choices() -> tuple:
+    """What an anchor may paint: each room type's colour (ROOM_TYPES order), then the background's
+    (black: no room)."""
+    return tuple(map(tuple, np.concatenate([palette(), rgb_to_lab(np.zeros((1, 3)))]).tolist()))
+
+
 def get_config(arg=None):
-    config = task_config(arg, "floorplans:8000", "rectangles", "4lstm", smoke_data="floorplans:32")
+    free = arg == "free"
+    config = task_config(None if free else arg, "floorplans:8000", "rectangles", "4lstm", smoke_data="floorplans:32")
     smoke = arg == "smoke"
     config.size = 32 if smoke else 128              # the hint's side; the canvas draws at 16 / 64 px
     config.drawer = ml_collections.ConfigDict(dict(variant="anchors", patch=2, widths=(8, 8) if smoke else (32, 64, 128),
-                                                   depth=1 if smoke else 6))
+                                                   depth=1 if smoke else 6, palette=room_choices(), palette_at=4,
+                                                   palette_mix=True))
+    if free:   # the colour written as 3 free components (run a)
+        config.drawer.update(palette=(), palette_at=0, palette_mix=False)
     grid = config.size // (2 * 2 ** (len(config.drawer.widths) - 1))
     config.steps_per_image = grid * grid            # one box per anchor
     config.anchors = ml_collections.ConfigDict(dict(

@@ -43,6 +43,7 @@ from canvasdraw.metrics.boxes import BoxCounts
 from canvasdraw.metrics.floorplans import SegmentationCounts, class_map
 from canvasdraw.render import svg
 from canvasdraw.store.models import load_model
+from canvasdraw.train.anchors import pooled
 from canvasdraw.vectorize.rooms import looks_like_plan, rooms_of
 from canvasdraw.vectorize.single import draw_inks
 
@@ -126,9 +127,8 @@ def bench_style(model, segmenter, style: str, count: int, room_counts: tuple[int
 
     if segmenter is not None:
         from floorplan_segmenter import segment
-        model_size, seg_size = size, segmenter_size or size
-        seg_hints = hints.reshape(count, seg_size, model_size // seg_size, seg_size, model_size // seg_size, 1).mean(
-            axis=(2, 4)) / np.float32(255)   # the plans at the segmenter's own size (an area average)
+        seg_size = segmenter_size or size
+        seg_hints = pooled(hints / np.float32(255), seg_size)   # the plans at the segmenter's own size
         segment(segmenter, seg_hints[:64])   # compiled before the clock starts
         began = time.perf_counter()
         predicted = np.concatenate([np.asarray(segment(segmenter, seg_hints[i:i + 64])) for i in range(0, count, 64)])

@@ -9,10 +9,14 @@ of matched boxes (cube sides), colour error ΔE (CIELAB) of matched boxes, the L
 views drawn from the written SVG by Cairo (the empty drawing's beside it), boxes per scene and
 seconds per scene.
   ours       the model's boxes that show (`vectorize.economy.visible_actions`, as `vectorize`
-             writes them)
+             writes them; an anchors drawer's proposals merged first, `vectorize.solids`)
   ours + refine K  then K Adam steps on those boxes (`vectorize --refine K`), through what
              vectorize moves them through (`refinement_guide`: the canvas, for prisms)
-  optimised  N random boxes (uniform actions, seed 0) moved by Adam through the same canvas for as
+  colour regions (+ refine K)  classical, no drawer: each box of a scene has its own flat
+             colour, so the pixels within SAME_COLOUR of one fill colour (the most frequent colours
+             first, each far from the fills before it) in each view are one box's; on each axis it spans what the two views that show that axis span,
+             in its fill colour, drawn in depth order; then the same K refinement steps
+  optimised  RANDOM_BOXES random boxes (uniform actions, seed 0) moved by Adam through the same canvas for as
              many steps as fit in our time per scene (`--budget same`), and for `--long` steps;
              the boxes that show are kept
 """
@@ -20,6 +24,7 @@ seconds per scene.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import time
 
@@ -28,15 +33,21 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from canvasdraw import pictures
-from canvasdraw.data.prisms import scene_set
+from canvasdraw.data.prisms import depth_order, scene_set
 from canvasdraw.metrics.prisms import SceneCounts, boxes_of
 from canvasdraw.nets.optimize import optimize_actions
 from canvasdraw.render import lab_to_rgb, svg
+from canvasdraw.render.color import cielab_of, normalised_lab, rgb_to_lab
 from canvasdraw.store.models import load_model
 from canvasdraw.vectorize.economy import visible
 from canvasdraw.vectorize.single import draw_inks, refinement_guide
 
 CHUNK = 64   # scenes per compiled optimisation call
+MAX_REGIONS = 8      # the classical baseline's boxes, at most
+SAME_COLOUR = 12.5   # ΔE (CIELAB) within which two colours are one box's (its fill and its edges' blends)
+MIN_REGION = 3       # px a colour must cover to be a box's fill, and a view to be seen there
+VIEW_SHOWS = ((0, 1), (2, 1), (0, 2))   # front, side, top: the axes along a view's columns and rows
+RANDOM_BOXES = 6   # the baseline's boxes: the most a scene holds
 EDGES = [(a, b) for a in range(8) for b in range(a + 1, 8) if bin(a ^ b).count("1") == 1]  # cube corners by bits
 
 
@@ -54,6 +65,37 @@ def score(renderer, pictures_u8, scenes, found, size) -> dict:
             "true_boxes_per_scene": float(np.mean([len(s) for s in scenes]))}
 
 
+def colour_regions(picture: np.ndarray, most: int = MAX_REGIONS) -> np.ndarray:
+    """The classical baseline's boxes for a picture (S, S, 3) in [0, 1] (module docstring), as
+    `most` prisms actions (unused ones empty), largest region first, in depth order."""
+    h = picture.shape[0] // 2
+    views = [picture[:h, :h], picture[:h, h:], picture[h:, :h]]                   # front, side, top
+    lab = [np.round(cielab_of(rgb_to_lab(v.reshape(-1, 3)))) for v in views]
+    colours, counts = np.unique(np.concatenate(lab), axis=0, return_counts=True)
+    fills = []   # the flat colours, most frequent first; an edge's blend of two is far from both
+    for colour in colours[np.argsort(-counts)]:
+        if np.linalg.norm(colour) > SAME_COLOUR and counts[(colours == colour).all(-1)][0] >= MIN_REGION and all(
+                np.linalg.norm(colour - f) > SAME_COLOUR for f in fills):
+            fills.append(colour)
+    boxes = []
+    for fill in fills[:most]:
+        spans = [[] for _ in range(3)]                                            # per axis: (low, high) seen
+        for (u, v), view in zip(VIEW_SHOWS, lab):
+            inside = (np.linalg.norm(view - fill, axis=-1) < SAME_COLOUR).reshape(h, h)
+            if inside.sum() >= MIN_REGION:
+                rows, cols = np.nonzero(inside)
+                spans[u].append((cols.min() / h, (cols.max() + 1) / h))
+                spans[v].append((rows.min() / h, (rows.max() + 1) / h))
+        if all(spans):
+            low, high = zip(*[(min(a for a, _ in seen), max(b for _, b in seen)) for seen in spans])
+            boxes.append(np.concatenate([low, high, normalised_lab([fill])[0]]))
+    boxes = np.array(boxes, np.float32).reshape(-1, 9)
+    order = depth_order(boxes[:, :6]) if len(boxes) else []
+    drawing = np.zeros((most, 9), np.float32)
+    drawing[:len(boxes)] = boxes[order if order is not None else slice(None)]
+    return drawing
+
+
 def kept(renderer, actions: np.ndarray, size: int) -> list[np.ndarray]:
     """Each scene's boxes that `vectorize` writes (`economy.visible`)."""
     return [a[visible(renderer, a, size)] for a in actions]
@@ -61,11 +103,11 @@ def kept(renderer, actions: np.ndarray, size: int) -> list[np.ndarray]:
 
 def optimised(model, targets: np.ndarray, steps: int, start: np.ndarray | None = None, guide=None) -> list[np.ndarray]:
     """The boxes that show after `steps` Adam steps through `guide` (default: the canvas) from
-    `start` (N, steps, D) (default: the baseline's random boxes), per scene, CHUNK scenes per
+    `start` (count, N, D) (default: the baseline's random boxes), per scene, CHUNK scenes per
     compiled call."""
     spec, renderer, count = model.drawer.spec, model.renderer, len(targets)
     if start is None:
-        start = np.random.default_rng(0).random((count, spec.steps, spec.action_dim), dtype=np.float32)
+        start = np.random.default_rng(0).random((count, RANDOM_BOXES, spec.action_dim), dtype=np.float32)
     padded = -(-count // CHUNK) * CHUNK
     targets = np.concatenate([targets, np.zeros((padded - len(targets),) + targets.shape[1:], np.float32)])
     start = np.concatenate([start, np.zeros((padded - len(start),) + start.shape[1:], np.float32)])
@@ -119,21 +161,29 @@ def main() -> None:
     for span in args.ranges.split(","):
         low, high = map(int, span.split("-"))
         images, scenes = scene_set(renderer, args.scenes, "test", "mixed", (low, high), size)
+        targets = images.astype(np.float32) / 255
         draw_inks(model, images)   # compiled before the clock starts
         began = time.perf_counter()
         actions, _ = draw_inks(model, images)
         ours = kept(renderer, actions, size)
         ours_time = (time.perf_counter() - began) / len(images)
         results[span] = {"ours": {**score(renderer, images, scenes, ours, size), "s_per_scene": ours_time}}
-        targets = images.astype(np.float32) / 255
         shown = ours
         guide = refinement_guide(model)   # as `vectorize --refine` moves them
-        for steps in args.refine:   # `vectorize --refine K`: the drawer's boxes, then K Adam steps
-            optimised(model, targets[:CHUNK], steps, actions[:CHUNK], guide)
+        began = time.perf_counter()
+        regions = np.stack([colour_regions(picture) for picture in targets])
+        regions_time = (time.perf_counter() - began) / len(images)
+        results[span]["colour regions"] = {**score(renderer, images, scenes, kept(renderer, regions, size), size),
+                                           "s_per_scene": regions_time}
+        starts = {"ours": (actions, ours_time), "colour regions": (regions, regions_time)}
+        for (name, (start, start_time)), steps in itertools.product(starts.items(), args.refine):
+            # `vectorize --refine K`: the boxes, then K Adam steps
+            optimised(model, targets[:CHUNK], steps, start[:CHUNK], guide)
             began = time.perf_counter()
-            refined = shown = optimised(model, targets, steps, actions, guide)
-            results[span][f"ours + refine {steps}"] = {**score(renderer, images, scenes, refined, size),
-                                                       "s_per_scene": ours_time + (time.perf_counter() - began) / len(images)}
+            refined = optimised(model, targets, steps, start, guide)
+            shown = refined if name == "ours" else shown
+            results[span][f"{name} + refine {steps}"] = {**score(renderer, images, scenes, refined, size),
+                                                         "s_per_scene": start_time + (time.perf_counter() - began) / len(images)}
         optimised(model, targets[:CHUNK], 20)   # compiled before the clock starts
         began = time.perf_counter()
         optimised(model, targets[:CHUNK], 20)

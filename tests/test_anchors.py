@@ -9,12 +9,12 @@ import pytest
 from flax import nnx
 
 from canvasdraw.data.floorplans import PALETTE_LAB, ROOM_TYPES, palette, plan_set
-from canvasdraw.nets.anchors import anchor_centres
+from canvasdraw.nets.anchors import anchor_centres, anchor_seeds
 from canvasdraw.nets.drawer import DrawerSpec
 from canvasdraw.nets.drawers import make_drawer
 from canvasdraw.nets.losses import anchor_box_losses, near_boxes
 from canvasdraw.store.canvases import load_canvas
-from canvasdraw.train.anchors import anchor_seeds, pooled, unit_per_anchor
+from canvasdraw.train.anchors import pooled, unit_per_anchor
 from canvasdraw.vectorize.rooms import EDGE, merged_anchors, room_types
 
 PALETTE = [PALETTE_LAB[t] for t in ROOM_TYPES]
@@ -63,7 +63,7 @@ def test_a_box_that_fills_its_room_scores_best_and_its_colour_costs_nothing():
     boxes = [(8, 8, 40, 32), (12, 12, 30, 28), (8, 8, 60, 32), (4, 4, 44, 36)]   # room, inside, across, around
     layers = jnp.stack([_box_layer(b, kitchen) for b in boxes])
     geometry, colour = anchor_box_losses(layers, jnp.broadcast_to(kitchen, (4, 3)), jnp.broadcast_to(scene, (4, 64, 64, 3)),
-                                         jnp.asarray(boxes, jnp.float32) / 64)
+                                         near_boxes(jnp.asarray(boxes, jnp.float32) / 64, 64, 2.0))
     assert int(jnp.argmin(geometry)) == 0 and float(colour[0]) == pytest.approx(0, abs=1e-6)
     assert float(colour[2]) > 0.1   # a box across the wall holds black and blue pixels too
     near = near_boxes(jnp.asarray([[0.25, 0.25, 0.5, 0.5]]), 16, 1.0)[0, ..., 0]
@@ -76,7 +76,7 @@ def test_a_box_moved_through_the_shipped_canvas_finds_its_room():
     action = jnp.asarray([0.3, 0.3, 0.4, 0.4, 0.5, 0.5, 0.5])   # a small box at the anchor
 
     def geometry(a):
-        return anchor_box_losses(canvas.layers(a[None]), seed[None], scene[None], a[None, :4])[0][0]
+        return anchor_box_losses(canvas.layers(a[None]), seed[None], scene[None], near_boxes(a[None, :4], 64, 2.0))[0][0]
 
     step = jax.jit(jax.value_and_grad(geometry))
     optimiser = optax.adam(0.01)
@@ -90,7 +90,7 @@ def test_a_box_moved_through_the_shipped_canvas_finds_its_room():
 
 def test_each_anchor_gradient_counts_once():
     grads = jnp.asarray([[100.0, 0, 0, 0, 1e-3, 0, 0], [0, 1e-2, 0, 0, 0, 0, 5.0]])
-    scaled = np.asarray(unit_per_anchor(grads))
+    scaled = np.asarray(unit_per_anchor(grads, 4))
     assert scaled[0, 0] == pytest.approx(1.0, rel=0.1) and scaled[1, 1] < 1e-3 * 100   # tiny stays small
     assert scaled[1, 6] == pytest.approx(1.0, rel=0.1) and np.all(np.abs(scaled) <= 1.0)
 
@@ -124,3 +124,74 @@ def test_the_floorplans_data_gives_targets_the_anchors_can_seed():
     assert seeds.shape == (2, 256, 3) and hints.shape == (2, 128, 128, 1)
     lit = np.linalg.norm(seeds, axis=-1) > 0.5   # anchors in rooms
     assert 0.3 < lit.mean() < 0.95 and len(rooms[0]) >= 2
+
+
+def test_proposals_of_solids_merge_by_the_colour_the_picture_shows_in_depth_order():
+    from canvasdraw.data.prisms import depth_order
+    from canvasdraw.metrics.prisms import boxes_of
+    from canvasdraw.render.color import rgb_to_lab
+    from canvasdraw.render.registry import load_renderer
+    from canvasdraw.vectorize.solids import MAX_SOLIDS, cell_proposals, merged_proposals
+
+    back = [0.125, 0.125, 0.5, 0.625, 0.625, 0.875]    # farther from the front viewer (larger z)
+    front = [0.375, 0.375, 0.125, 0.75, 0.75, 0.375]   # hides part of `back` in the front view
+    red, blue = rgb_to_lab([0.9, 0.1, 0.1]), rgb_to_lab([0.1, 0.2, 0.9])
+    scene = np.array([back + list(red), front + list(blue)], np.float32)
+    assert depth_order(boxes_of(scene)) == [0, 1]
+    picture = load_renderer("prisms").render(scene, 64)
+    spec = DrawerSpec(size=64, hint_channels=3, state_channels=3, action_dim=9, steps=256, variant="anchors",
+                      views="three", patch=2, widths=(8, 8))
+    cells = cell_proposals(spec)[None]   # each anchor's own cell, its hidden axis the whole cube
+    solids = merged_proposals(spec, cells, picture[None])[0]
+    assert solids.shape == (MAX_SOLIDS, 9) and not solids[2:].any()   # two solids, then empty boxes
+    assert np.allclose(boxes_of(solids[:2]), boxes_of(scene), atol=1e-6)   # drawn back first; sides on cell edges
+    assert np.allclose(solids[0, 6:], red, atol=0.01) and np.allclose(solids[1, 6:], blue, atol=0.01)
+    assert not merged_proposals(spec, cells, np.zeros((1, 64, 64, 3), np.float32)).any()   # nothing shown
+
+
+def _palette_spec(**changes):
+    from canvasdraw_configs.drawer_floorplans import room_choices
+
+    fields = dict(size=32, hint_channels=1, state_channels=3, action_dim=7, steps=64, variant="anchors", patch=2,
+                  widths=(8, 8), depth=1, palette=room_choices(), palette_at=4, palette_mix=True)
+    return DrawerSpec(**{**fields, **changes})
+
+
+def test_an_anchor_palette_draws_exactly_one_choice_and_trains_on_the_mixture():
+    drawer = make_drawer(_palette_spec(), nnx.Rngs(0))
+    hints = jnp.asarray(np.random.default_rng(0).random((2, 32, 32, 1)), jnp.float32)
+    choices = np.asarray(drawer.spec.palette, np.float32)
+    drawer.eval()
+    drawn = np.asarray(drawer((), hints)[1][..., 4:]).reshape(-1, 1, 3)
+    assert np.abs(drawn - choices[None]).sum(-1).min(-1).max() < 1e-5   # every colour is a palette row
+    drawer.train()
+    mixed = np.asarray(drawer((), hints)[1][..., 4:]).reshape(-1, 1, 3)
+    assert np.abs(mixed - choices[None]).sum(-1).min(-1).max() > 1e-3    # mixtures while training
+    with pytest.raises(ValueError, match="palette_at 4"):
+        _palette_spec(palette_at=0).check()
+
+
+def test_a_free_colour_anchors_drawer_starts_a_palette_one_with_its_corners():
+    import types
+
+    from canvasdraw.train.drawer import start_from
+
+    free = make_drawer(_palette_spec(palette=(), palette_at=0, palette_mix=False), nnx.Rngs(1))
+    chooser = make_drawer(_palette_spec(), nnx.Rngs(2))
+    start_from(chooser, types.SimpleNamespace(drawer=free, name="free"), canvas=None)
+    hints = jnp.asarray(np.random.default_rng(3).random((1, 32, 32, 1)), jnp.float32)
+    assert np.allclose(free((), hints)[1][..., :4], chooser((), hints)[1][..., :4], atol=1e-6)
+
+
+def test_an_anchor_of_three_views_is_scored_in_its_own_view_and_the_two_others():
+    from canvasdraw.nets.anchors import anchor_frames, anchor_views
+
+    own, others = (np.asarray(m[..., 0]) for m in anchor_views(4, 8))   # 4×4 anchors, 2×2 a view
+    front, side, top, blank = 0, 2, 8, 15                                  # row-major anchor indices
+    assert own[front, :4, :4].all() and own[front].sum() == 16
+    assert others[front, :4, 4:].all() and others[front, 4:, :4].all() and others[front].sum() == 32
+    assert own[side, :4, 4:].all() and others[side, :4, :4].all() and others[side].sum() == 32
+    assert own[top, 4:, :4].all() and own[blank, 4:, 4:].all() and others[blank].sum() == 48
+    fixed = np.asarray(anchor_frames(4, "three")[1])
+    assert fixed[front].tolist() == [True, True, False] and fixed[side].tolist() == [False, True, True]
+    assert fixed[top].tolist() == [True, False, True] and not fixed[blank].any()

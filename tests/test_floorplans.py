@@ -206,7 +206,8 @@ def test_the_shipped_model_boxes_the_rooms_of_small_held_out_plans():
     model = load_model("floorplans")
     size = model.drawer.spec.size
     hints, _, truth = plan_set(32, "test", size, dataclasses.replace(STYLES["clean"], rooms=(2, 3)))
-    actions, _ = draw_inks(model, hints[..., 0])
+    actions, states = draw_inks(model, hints[..., 0])
+    assert actions.shape == (32, 256, 7) and not states.any()   # proposals, merged by rooms_of, are not drawn
     counts, types = BoxCounts(), set()
     for drawn, true_rooms in zip(actions, truth):
         found = rooms_of(model.renderer, drawn, size, model.facts)[1]

@@ -55,6 +55,8 @@ class DrawerSpec:
     depth: int = 4                  # grid and anchors variants: residual blocks over the grid
     temperature: float = 1.0        # grid variant: softmax temperature of the instruction choice
     straight_through: bool = False  # grid variant: draw the one-hot, pass the softmax's gradient
+    views: str = "plane"            # anchors variant: how the picture shows a box (canvasdraw.nets.anchors:
+                                    # VIEWS): "plane" (rectangles) or "three" (prisms' three views)
 
     @classmethod
     def from_dict(cls, fields: dict) -> "DrawerSpec":
@@ -77,14 +79,22 @@ class DrawerSpec:
                 raise ValueError(f"the anchors drawer writes one box per cell of its {self.coarse}×{self.coarse} grid: "
                                  f"need steps {self.coarse ** 2} and size divisible by {self.stride}, got steps "
                                  f"{self.steps}, size {self.size}")
-            return
-        if self.variant not in ("lstm", "plain"):
+            axes = {"plane": 2, "three": 3}.get(self.views)
+            if axes is None or self.action_dim != 2 * axes + 3:
+                raise ValueError(f"the anchors drawer's views must be plane (2 axes) or three (3 axes), with actions of "
+                                 f"two corners and a colour; got {self.views!r} and {self.action_dim} components")
+            if self.palette and self.palette_at != 2 * axes:
+                raise ValueError(f"an anchors drawer's palette colour follows its corners: palette_at {2 * axes}, "
+                                 f"got {self.palette_at}")
+        elif self.variant not in ("lstm", "plain"):
             raise ValueError(f"drawer variant must be lstm, plain, grid or anchors, got {self.variant!r}")
         if self.palette_mix and not self.palette:
             raise ValueError("palette_mix trains on mixtures of palette colours: it needs a palette")
         if self.palette and self.palette_at + len(self.palette[0]) > self.action_dim:
             raise ValueError(f"palette colours of {len(self.palette[0])} components at {self.palette_at} do not "
                              f"fit an action of {self.action_dim}")
+        if self.variant == "anchors":
+            return
         if self.steps < 1 or self.size % self.stride:
             raise ValueError(f"need steps >= 1 and size divisible by {self.stride}")
 
@@ -119,6 +129,15 @@ def straight_through(soft):
     gradient backward: what is drawn is exactly a choice the renderer can draw."""
     hard = jax.nn.one_hot(jnp.argmax(soft, axis=-1), soft.shape[-1], dtype=soft.dtype)
     return soft + jax.lax.stop_gradient(hard - soft)
+
+
+def palette_colour(logits, palette, mix: bool):
+    """The colour a palette choice draws: logits (..., K) over `palette` (K rows of colour
+    components) -> (..., components). `mix` (training with `DrawerSpec.palette_mix`): the softmax
+    mixture of the colours; otherwise exactly the most likely colour (straight through the softmax),
+    which is what the renderer and the SVG get."""
+    choice = jax.nn.softmax(logits)
+    return (choice if mix else straight_through(choice)) @ jnp.asarray(palette, logits.dtype)
 
 
 def space_to_depth(x, factor: int):
@@ -170,11 +189,7 @@ class Drawer(nnx.Module):
             x = jax.nn.relu(self.memory(x))
         actions = self.head(x)
         if self.spec.palette:
-            # A drawing's colour is exactly the chosen palette colour (what the renderer and the SVG get).
-            choice = jax.nn.softmax(self.choice(x))
-            if self.deterministic or not self.spec.palette_mix:
-                choice = straight_through(choice)
-            color = choice @ jnp.asarray(self.spec.palette, actions.dtype)
+            color = palette_colour(self.choice(x), self.spec.palette, self.spec.palette_mix and not self.deterministic)
             at = self.spec.palette_at
             actions = jnp.concatenate([actions[:, :at], color, actions[:, at:]], axis=-1)
         for index, value in self.spec.fixed:

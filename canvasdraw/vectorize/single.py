@@ -17,6 +17,7 @@ from canvasdraw.nets.frozen import TwinCanvas
 from canvasdraw.nets.optimize import optimize_actions
 from canvasdraw.render.contract import render_batch
 from canvasdraw.store.models import Model
+from canvasdraw.vectorize.solids import merged_proposals
 from canvasdraw.vectorize.real_renderer import draw_with_renderer
 
 ENOUGH = 0.05   # of the empty drawing's L2: a drawing that leaves less gets no further pass
@@ -38,10 +39,13 @@ def refinement_guide(model: Model):
 
 
 def _draw(model: Model, hints: np.ndarray, refine: int, map, starts=None, before=None):
-    """One pass over padded hints (B, S, S, Ct): the drawer's steps from `starts`, appended to the
-    actions `before` (B, M, D), then `refine` Adam steps on all of them. Returns actions and states."""
+    """One pass over padded hints (B, S, S, Ct): the drawer's steps from `starts` (an anchors
+    drawer's proposals merged: `vectorize.solids.merged_proposals`), appended to the actions
+    `before` (B, M, D), then `refine` Adam steps on all of them. Returns actions and states."""
     renderer, size = model.renderer, model.drawer.spec.size
     actions, states = draw_with_renderer(model.drawer, renderer, hints, map, starts)
+    if (merged := merged_proposals(model.drawer.spec, actions, hints)) is not actions:   # an anchors drawer's solids
+        actions, states = merged, render_batch(renderer, merged, size, starts, map=map)
     if before is not None:
         actions = np.concatenate([before, actions], axis=1)
     if refine:
@@ -54,7 +58,7 @@ def _draw(model: Model, hints: np.ndarray, refine: int, map, starts=None, before
 def draw_inks(model: Model, inks: np.ndarray, refine: int = 0, batch_size: int = 256,
               map=map) -> tuple[np.ndarray, np.ndarray]:
     """Actions (B, N, D) in [0, 1] for inks (B, S, S) uint8 (or colour pictures (B, S, S, 3)), and
-    their real re-renders (B, S, S, C).
+    their real re-renders (B, S, S, C) (blank for an anchors drawer's proposals: `draw_with_renderer`).
 
     The drawer runs with the real renderer in the loop (`draw_with_renderer`; the canvas is not
     needed). `refine` > 0 adds that many Adam steps on the actions through `refinement_guide`
