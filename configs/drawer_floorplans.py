@@ -3,19 +3,24 @@
 at 128 px so that 2 px walls and the labels stay visible) into its room-type image (target: each
 room's floor in its type's colour, canvasdraw.data.floorplans); no paired actions are ever used.
 
-Each of the 16×16 anchors writes the box of the room it lies in and that room's colour
-(canvasdraw.train.anchors: every box is drawn alone through the frozen canvas and scored against
-the target; its gradient is scaled to unit length per anchor). `vectorize` merges the anchors of
-one room into one box and drops those that see no room (canvasdraw.vectorize.rooms). The
-sequential LSTM drawer's curriculum, which this replaces, reached box F1 0.12 (docs/results.md).
+Each of the 16×16 anchors writes the box of the room it lies in and chooses that room's type, or
+none, from `room_choices` (canvasdraw.train.anchors: every box is drawn alone through the frozen
+canvas and scored against the target; its gradient is scaled to unit length per anchor; the
+choice trains on the softmax mixture of the colours, `palette_mix`). `vectorize` merges the
+anchors of one room into one box and drops those that see no room (canvasdraw.vectorize.rooms).
+The sequential LSTM drawer's curriculum, which this replaces, reached box F1 0.12 (docs/results.md).
 
 Run book (the shipped `floorplans` model; CPU 2 cores):
-    canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_anchors
-    canvasdraw export-model --workdir runs/floorplans_anchors -o canvasdraw/weights/models/floorplans.msgpack \
+    # a: the colour written freely (3 components), 3,000 updates, 49 min (shipped until 2026-12-03)
+    canvasdraw train-drawer --config configs/drawer_floorplans.py:free --workdir runs/floorplans_anchors
+    # b: the colour chosen from room_choices, from a (the corners' head columns kept), 3,000 updates, ~30 min
+    canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_palette \
+        --config.init_from=runs/floorplans_anchors
+    canvasdraw export-model --workdir runs/floorplans_palette -o canvasdraw/weights/models/floorplans.msgpack \
         --name floorplans --half
     python scripts/bench_floorplans.py --model floorplans   # metrics, baselines, contact sheet
 
-Variants: (default) the run above; smoke (a 32 px hint through a 16 px canvas, tests).
+Variants: (default) run b; free (run a); smoke (a 32 px hint through a 16 px canvas, tests).
 """
 
 import ml_collections
@@ -33,6 +38,8 @@ def room_choices() -> tuple:
 
 
 def get_config(arg=None):
+    if arg not in (None, "", "smoke", "free"):
+        raise ValueError(f"unknown variant {arg!r}: use smoke, free or nothing")
     free = arg == "free"
     config = task_config(None if free else arg, "floorplans:8000", "rectangles", "4lstm", smoke_data="floorplans:32")
     smoke = arg == "smoke"

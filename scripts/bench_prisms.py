@@ -9,13 +9,14 @@ of matched boxes (cube sides), colour error ΔE (CIELAB) of matched boxes, the L
 views drawn from the written SVG by Cairo (the empty drawing's beside it), boxes per scene and
 seconds per scene.
   ours       the model's boxes that show (`vectorize.economy.visible_actions`, as `vectorize`
-             writes them; an anchors drawer's proposals merged first, `vectorize.solids`)
+             writes them)
   ours + refine K  then K Adam steps on those boxes (`vectorize --refine K`), through what
              vectorize moves them through (`refinement_guide`: the canvas, for prisms)
   colour regions (+ refine K)  classical, no drawer: each box of a scene has its own flat
-             colour, so the pixels within SAME_COLOUR of one fill colour (the most frequent colours
-             first, each far from the fills before it) in each view are one box's; on each axis it spans what the two views that show that axis span,
-             in its fill colour, drawn in depth order; then the same K refinement steps
+             colour, so the pixels within SAME_COLOUR of one fill colour (the most frequent
+             colours first, each far from the fills before it) in each view are one box's; on
+             each axis it spans what the two views that show that axis span, in its fill colour,
+             drawn in depth order; then the same K refinement steps
   optimised  RANDOM_BOXES random boxes (uniform actions, seed 0) moved by Adam through the same canvas for as
              many steps as fit in our time per scene (`--budget same`), and for `--long` steps;
              the boxes that show are kept

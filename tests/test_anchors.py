@@ -90,7 +90,7 @@ def test_a_box_moved_through_the_shipped_canvas_finds_its_room():
 
 def test_each_anchor_gradient_counts_once():
     grads = jnp.asarray([[100.0, 0, 0, 0, 1e-3, 0, 0], [0, 1e-2, 0, 0, 0, 0, 5.0]])
-    scaled = np.asarray(unit_per_anchor(grads, 4))
+    scaled = np.asarray(unit_per_anchor(grads))
     assert scaled[0, 0] == pytest.approx(1.0, rel=0.1) and scaled[1, 1] < 1e-3 * 100   # tiny stays small
     assert scaled[1, 6] == pytest.approx(1.0, rel=0.1) and np.all(np.abs(scaled) <= 1.0)
 
@@ -126,29 +126,6 @@ def test_the_floorplans_data_gives_targets_the_anchors_can_seed():
     assert 0.3 < lit.mean() < 0.95 and len(rooms[0]) >= 2
 
 
-def test_proposals_of_solids_merge_by_the_colour_the_picture_shows_in_depth_order():
-    from canvasdraw.data.prisms import depth_order
-    from canvasdraw.metrics.prisms import boxes_of
-    from canvasdraw.render.color import rgb_to_lab
-    from canvasdraw.render.registry import load_renderer
-    from canvasdraw.vectorize.solids import MAX_SOLIDS, cell_proposals, merged_proposals
-
-    back = [0.125, 0.125, 0.5, 0.625, 0.625, 0.875]    # farther from the front viewer (larger z)
-    front = [0.375, 0.375, 0.125, 0.75, 0.75, 0.375]   # hides part of `back` in the front view
-    red, blue = rgb_to_lab([0.9, 0.1, 0.1]), rgb_to_lab([0.1, 0.2, 0.9])
-    scene = np.array([back + list(red), front + list(blue)], np.float32)
-    assert depth_order(boxes_of(scene)) == [0, 1]
-    picture = load_renderer("prisms").render(scene, 64)
-    spec = DrawerSpec(size=64, hint_channels=3, state_channels=3, action_dim=9, steps=256, variant="anchors",
-                      views="three", patch=2, widths=(8, 8))
-    cells = cell_proposals(spec)[None]   # each anchor's own cell, its hidden axis the whole cube
-    solids = merged_proposals(spec, cells, picture[None])[0]
-    assert solids.shape == (MAX_SOLIDS, 9) and not solids[2:].any()   # two solids, then empty boxes
-    assert np.allclose(boxes_of(solids[:2]), boxes_of(scene), atol=1e-6)   # drawn back first; sides on cell edges
-    assert np.allclose(solids[0, 6:], red, atol=0.01) and np.allclose(solids[1, 6:], blue, atol=0.01)
-    assert not merged_proposals(spec, cells, np.zeros((1, 64, 64, 3), np.float32)).any()   # nothing shown
-
-
 def _palette_spec(**changes):
     from canvasdraw_configs.drawer_floorplans import room_choices
 
@@ -181,17 +158,3 @@ def test_a_free_colour_anchors_drawer_starts_a_palette_one_with_its_corners():
     start_from(chooser, types.SimpleNamespace(drawer=free, name="free"), canvas=None)
     hints = jnp.asarray(np.random.default_rng(3).random((1, 32, 32, 1)), jnp.float32)
     assert np.allclose(free((), hints)[1][..., :4], chooser((), hints)[1][..., :4], atol=1e-6)
-
-
-def test_an_anchor_of_three_views_is_scored_in_its_own_view_and_the_two_others():
-    from canvasdraw.nets.anchors import anchor_frames, anchor_views
-
-    own, others = (np.asarray(m[..., 0]) for m in anchor_views(4, 8))   # 4×4 anchors, 2×2 a view
-    front, side, top, blank = 0, 2, 8, 15                                  # row-major anchor indices
-    assert own[front, :4, :4].all() and own[front].sum() == 16
-    assert others[front, :4, 4:].all() and others[front, 4:, :4].all() and others[front].sum() == 32
-    assert own[side, :4, 4:].all() and others[side, :4, :4].all() and others[side].sum() == 32
-    assert own[top, 4:, :4].all() and own[blank, 4:, 4:].all() and others[blank].sum() == 48
-    fixed = np.asarray(anchor_frames(4, "three")[1])
-    assert fixed[front].tolist() == [True, True, False] and fixed[side].tolist() == [False, True, True]
-    assert fixed[top].tolist() == [True, False, True] and not fixed[blank].any()

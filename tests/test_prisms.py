@@ -100,23 +100,18 @@ def test_colour_pictures_read_on_black_whatever_the_paper():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("family", ["drawer_prisms", "drawer_prisms_anchors"])
-def test_smoke_prisms_drawer_vectorizes_colour_views(tmp_path, capsys, family):
-    import importlib
-
+def test_smoke_prisms_drawer_vectorizes_colour_views(tmp_path, capsys):
     from flax import nnx
 
     from canvasdraw.nets.canvas import make_canvas, spec_for
     from canvasdraw.store.canvases import export_canvas
     from canvasdraw.train.drawer import train_and_evaluate
-    from canvasdraw.vectorize.solids import MAX_SOLIDS
+    from canvasdraw_configs.drawer_prisms import get_config
 
     export_canvas(make_canvas(spec_for(PRISMS, 16, hidden=16), nnx.Rngs(0)), tmp_path / "c.msgpack")
-    config = importlib.import_module(f"canvasdraw_configs.{family}").get_config("smoke")
+    config = get_config("smoke")
     config.canvas = str(tmp_path / "c.msgpack")
-    result = train_and_evaluate(config, str(tmp_path / "run"))
-    assert (0 <= result["svg_l2"] <= 1) if family == "drawer_prisms" else np.isfinite(result["loss"])
-    drawn = 2 if family == "drawer_prisms" else MAX_SOLIDS   # an anchors drawer's proposals are merged into solids
+    assert 0 <= train_and_evaluate(config, str(tmp_path / "run"))["svg_l2"] <= 1
     assert main(["export-model", "--workdir", str(tmp_path / "run"), "-o", str(tmp_path / "m.msgpack")]) == 0
     images, _ = scene_set(PRISMS, 1, "test", "random", (2, 3), 96)
     Image.fromarray(images[0]).save(tmp_path / "views.png")
@@ -125,10 +120,27 @@ def test_smoke_prisms_drawer_vectorizes_colour_views(tmp_path, capsys, family):
                  str(tmp_path / "m.msgpack")]) == 0
     record = json.loads((tmp_path / "out" / "views.json").read_text())
     assert record["action_names"][:6] == ["x0", "y0", "z0", "x1", "y1", "z1"] and record["input_size"] == [96, 96]
-    assert len(record["actions"]) + record["strokes_not_written"] == drawn and 0 <= record["l2"] <= 1
+    assert len(record["actions"]) + record["strokes_not_written"] == 2 and 0 <= record["l2"] <= 1
     assert all(len(row) == 9 for row in record["actions"])
     with Image.open(tmp_path / "out" / "views_overlay.png") as overlay:
         assert overlay.mode == "RGB" and overlay.size == (32, 32)
     assert main(["vectorize", str(tmp_path / "views.png"), "-o", str(tmp_path / "out2"), "--model",
                  str(tmp_path / "m.msgpack"), "--drawer", "sliding"]) == 2
     assert "colour pictures in one window" in capsys.readouterr().err
+
+
+def test_the_classical_baseline_finds_boxes_by_their_colours_in_depth_order():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("bench_prisms", Path(__file__).parents[1] / "scripts" / "bench_prisms.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    back = _box(0.125, 0.125, 0.5, 0.625, 0.625, 0.875)                 # farther from the front viewer
+    front = _box(0.375, 0.375, 0.125, 0.75, 0.75, 0.375, lab=BLUE)      # hides part of `back` in the front view
+    picture = PRISMS.render(np.stack([back, front]), 64)
+    found = bench.colour_regions(picture)
+    assert found.shape == (bench.MAX_REGIONS, 9) and not found[2:].any()
+    assert np.allclose(boxes_of(found[:2]), boxes_of(np.stack([back, front])), atol=1 / 32)   # back drawn first
+    assert np.allclose(found[:2, 6:], np.stack([RED, BLUE]), atol=0.02)
+    assert not bench.colour_regions(np.zeros((64, 64, 3), np.float32)).any()

@@ -42,8 +42,8 @@ def _cmd_eval_drawer(args) -> int:
 
     model = load_model(args.model) if args.model else model_from_run(Path(args.workdir))
     if model.drawer.spec.variant == "anchors":
-        raise UserError(f"model {model.name} has an anchors drawer, whose boxes are merged before they are drawn: "
-                        "score it with scripts/bench_floorplans.py or scripts/bench_prisms.py --model MODEL")
+        raise UserError(f"model {model.name} finds rooms with an anchors drawer, whose boxes are merged before "
+                        "they are drawn: score it with scripts/bench_floorplans.py --model MODEL")
     data = load_images(args.data, model.drawer.spec.size, args.split)
     _print_eval(drawer_l2(model.drawer, model.canvas, model.renderer, data, args.limit))
     return 0

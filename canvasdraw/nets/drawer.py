@@ -55,8 +55,6 @@ class DrawerSpec:
     depth: int = 4                  # grid and anchors variants: residual blocks over the grid
     temperature: float = 1.0        # grid variant: softmax temperature of the instruction choice
     straight_through: bool = False  # grid variant: draw the one-hot, pass the softmax's gradient
-    views: str = "plane"            # anchors variant: how the picture shows a box (canvasdraw.nets.anchors:
-                                    # VIEWS): "plane" (rectangles) or "three" (prisms' three views)
 
     @classmethod
     def from_dict(cls, fields: dict) -> "DrawerSpec":
@@ -79,13 +77,9 @@ class DrawerSpec:
                 raise ValueError(f"the anchors drawer writes one box per cell of its {self.coarse}×{self.coarse} grid: "
                                  f"need steps {self.coarse ** 2} and size divisible by {self.stride}, got steps "
                                  f"{self.steps}, size {self.size}")
-            axes = {"plane": 2, "three": 3}.get(self.views)
-            if axes is None or self.action_dim != 2 * axes + 3:
-                raise ValueError(f"the anchors drawer's views must be plane (2 axes) or three (3 axes), with actions of "
-                                 f"two corners and a colour; got {self.views!r} and {self.action_dim} components")
-            if self.palette and self.palette_at != 2 * axes:
-                raise ValueError(f"an anchors drawer's palette colour follows its corners: palette_at {2 * axes}, "
-                                 f"got {self.palette_at}")
+            if self.palette and self.palette_at != 4:
+                raise ValueError(f"an anchors drawer's palette colour follows its 4 corners: palette_at 4, got "
+                                 f"{self.palette_at}")
         elif self.variant not in ("lstm", "plain"):
             raise ValueError(f"drawer variant must be lstm, plain, grid or anchors, got {self.variant!r}")
         if self.palette_mix and not self.palette:

@@ -4,8 +4,7 @@ No paired actions: each anchor's box is drawn by the frozen canvas and scored ag
 image alone. Its *seed* is the target's colour at the anchor; its box should cover the target's
 region of that colour around the anchor and nothing else, and its colour be the target's there
 (`losses.anchor_box_losses`). Walls and door gaps are background in the target, so a box stops
-at them; an anchor on a wall or outside the plan seeds the background and learns its colour. A
-solid seen in three views (`DrawerSpec.views`) is scored in all three at once.
+at them; an anchor on a wall or outside the plan seeds the background and learns its colour.
 
 Each update draws K random anchors of every plan through the canvas (all G² would cost G²/K
 times as much). Their losses' gradients with respect to the actions are scaled to unit length per
@@ -30,9 +29,8 @@ import numpy as np
 from flax import nnx
 
 from canvasdraw.data.sources import ImageSet
-from canvasdraw.nets.drawer import DrawerSpec
 from canvasdraw.nets.frozen import FrozenCanvas
-from canvasdraw.nets.anchors import anchor_frames, anchor_seeds, anchor_views
+from canvasdraw.nets.anchors import anchor_seeds
 from canvasdraw.nets.losses import anchor_box_losses, near_boxes
 from canvasdraw.store.runs import RunFolder
 from canvasdraw.train.loop import fit, replicate, resume_on_mesh, shard_batch
@@ -45,10 +43,10 @@ def pooled(images, size: int):
     return images.reshape(b, size, f, size, f, c).mean(axis=(2, 4))
 
 
-def unit_per_anchor(grads, geometry: int):
-    """Action gradients (M, D) with each anchor's geometry (first `geometry` components: its
-    corners) and colour scaled to about unit length (divided by their length plus a tenth of the
-    batch's mean length, so that near-zero gradients stay small)."""
+def unit_per_anchor(grads, geometry: int = 4):
+    """Action gradients (M, D) with each anchor's geometry (first `geometry` components) and colour
+    scaled to about unit length (divided by their length plus a tenth of the batch's mean length,
+    so that near-zero gradients stay small)."""
     def unit(g):
         length = jnp.linalg.norm(g, axis=-1, keepdims=True)
         return g / (length + 0.1 * jnp.mean(length))
@@ -61,41 +59,21 @@ def picked(actions, picks):
     return jnp.take_along_axis(actions, picks[..., None], 1).reshape(-1, actions.shape[-1])
 
 
-def anchor_scorer(canvas: FrozenCanvas, targets, picks, spec: DrawerSpec, margin: float):
+def anchor_scorer(canvas: FrozenCanvas, targets, picks, grid: int, margin: float):
     """actions (B·K, D) of the picked anchors -> their (geometry, colour) losses (B·K,) through
-    the canvas; targets (B, S_c, S_c, C) at the canvas size, picks (B, K).
-
-    A box on a plane is scored within `margin` px of itself. A solid of three views is scored in
-    its anchor's own view (`anchor_views`), which fixes the axes that view shows, and its hidden
-    axis alone in the two other views (the shown axes held: scored there too, a box whose depth
-    is still wrong only learns to shrink; measured on solids optimised alone through the canvas,
-    1-3 a scene: IoU > 0.5 for 61 % of them, 45 % scored in all views at once). Its colour is
-    scored in its own view, where the seed is.
-    """
-    seeds = picked(anchor_seeds(targets, spec.coarse), picks)
+    the canvas, each box scored within `margin` px of itself; targets (B, S_c, S_c, C) at the
+    canvas size, picks (B, K)."""
+    seeds = picked(anchor_seeds(targets, grid), picks)
     scene = jnp.repeat(targets, picks.shape[1], axis=0)
-    size = targets.shape[1]
-    if spec.views == "plane":
-        return lambda actions: anchor_box_losses(canvas.layers(actions), seeds, scene,
-                                                 near_boxes(actions[:, :4], size, margin))
-    own, others = (m[picks.reshape(-1)] for m in anchor_views(spec.coarse, size))
-    shown = jnp.tile(anchor_frames(spec.coarse, spec.views)[1][picks.reshape(-1)], 2)   # (B·K, 6)
-
-    def score(actions):
-        geometry, colour = anchor_box_losses(canvas.layers(actions), seeds, scene, own)
-        corners = jnp.where(shown, jax.lax.stop_gradient(actions[:, :6]), actions[:, :6])
-        depth, _ = anchor_box_losses(canvas.layers(jnp.concatenate([corners, actions[:, 6:]], -1)), seeds, scene,
-                                     others)
-        return geometry + depth, colour
-
-    return score
+    return lambda actions: anchor_box_losses(canvas.layers(actions), seeds, scene,
+                                             near_boxes(actions[:, :4], targets.shape[1], margin))
 
 
 @functools.partial(nnx.jit, static_argnames=("margin",))
 def anchors_update(drawer, optimizer, canvas: FrozenCanvas, batch, picks, colour, margin: float):
     """One Adam step on a batch ({"hint", "target"} at the drawer's size) and the anchors `picks`
     (B, K); returns (loss, geometry loss, colour loss), means over the picked anchors."""
-    score = anchor_scorer(canvas, pooled(batch["target"], canvas.spec.size), picks, drawer.spec, margin)
+    score = anchor_scorer(canvas, pooled(batch["target"], canvas.spec.size), picks, drawer.spec.coarse, margin)
     graphdef, params, rest = nnx.split(drawer, nnx.Param, ...)
     actions, pull = jax.vjp(lambda p: picked(nnx.merge(graphdef, p, rest)((), batch["hint"])[1], picks), params)
 
@@ -104,7 +82,7 @@ def anchors_update(drawer, optimizer, canvas: FrozenCanvas, batch, picks, colour
         return jnp.sum(geometry) + colour * jnp.sum(tint), (jnp.mean(geometry), jnp.mean(tint))
 
     grads, (geometry, tint) = jax.grad(total, has_aux=True)(jax.lax.stop_gradient(actions))
-    optimizer.update(drawer, pull(unit_per_anchor(grads, drawer.spec.action_dim - 3) / len(actions))[0])
+    optimizer.update(drawer, pull(unit_per_anchor(grads) / len(actions))[0])
     return geometry + colour * tint, geometry, tint
 
 
@@ -115,7 +93,7 @@ def anchors_eval(drawer, canvas: FrozenCanvas, batch, colour, margin: float):
     _, actions = drawer((), batch["hint"])
     b, n = actions.shape[:2]
     picks = jnp.broadcast_to(jnp.arange(n), (b, n))
-    geometry, tint = anchor_scorer(canvas, targets, picks, drawer.spec, margin)(actions.reshape(b * n, -1))
+    geometry, tint = anchor_scorer(canvas, targets, picks, drawer.spec.coarse, margin)(actions.reshape(b * n, -1))
     return jnp.mean(geometry) + colour * jnp.mean(tint), jnp.mean(geometry), jnp.mean(tint)
 
 

@@ -129,9 +129,10 @@ def start_from(drawer: Drawer, model: Model, canvas: FrozenCanvas):
     a 20-step one) or a warm start through the canvas of a renderer that changed its pixels but
     kept its action width. The architecture must match; N, the fixed action components and
     `palette_mix` (how a palette choice trains; no parameters) may differ, and so may the
-    renderer; an anchors drawer may change how it writes its colour (`_new_anchor_colours`). An ink drawer (one-channel state) may also start its colour twin, which draws the
-    same actions in colour (three-channel state, a colour or palette choice; the hint in colour or
-    not), e.g. coloured MNIST from `mnist_4lstm`: `_ink_to_colour`."""
+    renderer; an anchors drawer may change how it writes its colour (`_new_anchor_colours`). An
+    ink drawer (one-channel state) may also start its colour twin, which draws the same actions in
+    colour (three-channel state, a colour or palette choice; the hint in colour or not), e.g.
+    coloured MNIST from `mnist_4lstm`: `_ink_to_colour`."""
     theirs, ours = model.drawer.spec, drawer.spec
     params = nnx.to_pure_dict(nnx.state(model.drawer, nnx.Param))
     free = {"steps": ours.steps, "fixed": ours.fixed, "palette_mix": ours.palette_mix}
@@ -157,10 +158,9 @@ def _new_anchor_colours(params: dict, drawer) -> dict:
     """An anchors drawer's parameters for `drawer`, which writes its colour another way (free, or
     chosen from a palette): the head's corner columns kept, its colour columns fresh."""
     fresh = nnx.to_pure_dict(nnx.state(drawer, nnx.Param))
-    corners = 2 * drawer.axes
     for name in ("kernel", "bias"):
         theirs, new = np.asarray(params["head"][name]), np.asarray(fresh["head"][name])
-        params["head"][name] = np.concatenate([theirs[..., :corners], new[..., corners:]], axis=-1)
+        params["head"][name] = np.concatenate([theirs[..., :4], new[..., 4:]], axis=-1)
     return params
 
 

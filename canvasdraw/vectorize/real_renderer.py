@@ -22,9 +22,9 @@ def draw_with_renderer(drawer: Drawer, renderer, hints, map=map, starts=None) ->
     blank). Returns actions (B, N, D) in [0, 1] and the real final states (B, S, S, C). The drawer
     sees real states, and the canvas is not run at all. `map` runs the per-image renderer steps
     (e.g. a thread pool's map). An anchors drawer (canvasdraw.nets.anchors) writes all its boxes at
-    once from the hint alone; they are proposals to be merged (canvasdraw.vectorize.rooms,
-    canvasdraw.vectorize.solids), not a drawing, so they are not rendered (drawing a plan's 256
-    boxes took 85 % of its time) and its states are the starts."""
+    once from the hint alone; they are proposals that canvasdraw.vectorize.rooms merges into
+    rooms, not a drawing, so they are not rendered (drawing a plan's 256 boxes took 85 % of its
+    time) and its states are the starts."""
     hints = jnp.asarray(hints)
     batch, size = hints.shape[0], drawer.spec.size
     states = np.broadcast_to(renderer.blank(size) if starts is None else starts,

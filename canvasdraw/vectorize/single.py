@@ -17,7 +17,6 @@ from canvasdraw.nets.frozen import TwinCanvas
 from canvasdraw.nets.optimize import optimize_actions
 from canvasdraw.render.contract import render_batch
 from canvasdraw.store.models import Model
-from canvasdraw.vectorize.solids import merged_proposals
 from canvasdraw.vectorize.real_renderer import draw_with_renderer
 
 ENOUGH = 0.05   # of the empty drawing's L2: a drawing that leaves less gets no further pass
@@ -39,13 +38,10 @@ def refinement_guide(model: Model):
 
 
 def _draw(model: Model, hints: np.ndarray, refine: int, map, starts=None, before=None):
-    """One pass over padded hints (B, S, S, Ct): the drawer's steps from `starts` (an anchors
-    drawer's proposals merged: `vectorize.solids.merged_proposals`), appended to the actions
-    `before` (B, M, D), then `refine` Adam steps on all of them. Returns actions and states."""
+    """One pass over padded hints (B, S, S, Ct): the drawer's steps from `starts`, appended to the
+    actions `before` (B, M, D), then `refine` Adam steps on all of them. Returns actions and states."""
     renderer, size = model.renderer, model.drawer.spec.size
     actions, states = draw_with_renderer(model.drawer, renderer, hints, map, starts)
-    if (merged := merged_proposals(model.drawer.spec, actions, hints)) is not actions:   # an anchors drawer's solids
-        actions, states = merged, render_batch(renderer, merged, size, starts, map=map)
     if before is not None:
         actions = np.concatenate([before, actions], axis=1)
     if refine:
