@@ -29,8 +29,8 @@ import numpy as np
 from flax import nnx
 
 from canvasdraw.data.sources import ImageSet
-from canvasdraw.nets.frozen import FrozenCanvas
 from canvasdraw.nets.anchors import anchor_seeds
+from canvasdraw.nets.frozen import FrozenCanvas
 from canvasdraw.nets.losses import anchor_box_losses, near_boxes
 from canvasdraw.store.runs import RunFolder
 from canvasdraw.train.loop import fit, replicate, resume_on_mesh, shard_batch
