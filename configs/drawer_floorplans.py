@@ -16,7 +16,11 @@ Run book (the shipped `floorplans` model; CPU 2 cores):
     # b: the colour chosen from room_choices, from a (the corners' head columns kept), 3,000 updates, ~30 min
     canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_palette \
         --config.init_from=runs/floorplans_anchors
-    canvasdraw export-model --workdir runs/floorplans_palette -o canvasdraw/weights/models/floorplans.msgpack \
+    # c (shipped): b continued to 6,000 updates in a copy of its folder, 25 min
+    cp -r runs/floorplans_palette runs/floorplans_palette_c
+    canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_palette_c \
+        --config.steps=6000 --allow-changes
+    canvasdraw export-model --workdir runs/floorplans_palette_c -o canvasdraw/weights/models/floorplans.msgpack \
         --name floorplans --half
     python scripts/bench_floorplans.py --model floorplans   # metrics, baselines, contact sheet
 
