@@ -49,10 +49,10 @@ def get_config(arg=None):
     smoke = arg == "smoke"
     config.size = 32 if smoke else 128              # the hint's side; the canvas draws at 16 / 64 px
     config.drawer = ml_collections.ConfigDict(dict(variant="anchors", patch=2, widths=(8, 8) if smoke else (32, 64, 128),
-                                                   depth=1 if smoke else 6, palette=room_choices(), palette_at=4,
-                                                   palette_mix=True))
-    if free:   # the colour written as 3 free components (run a)
-        config.drawer.update(palette=(), palette_at=0, palette_mix=False)
+                                                   depth=1 if smoke else 6,
+                                                   # run a wrote the colour as 3 free components
+                                                   palette=() if free else room_choices(), palette_at=0 if free else 4,
+                                                   palette_mix=not free))
     grid = config.size // (2 * 2 ** (len(config.drawer.widths) - 1))
     config.steps_per_image = grid * grid            # one box per anchor
     config.anchors = ml_collections.ConfigDict(dict(

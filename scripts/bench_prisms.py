@@ -74,9 +74,10 @@ def colour_regions(picture: np.ndarray, most: int = MAX_REGIONS) -> np.ndarray:
     lab = [np.round(cielab_of(rgb_to_lab(v.reshape(-1, 3)))) for v in views]
     colours, counts = np.unique(np.concatenate(lab), axis=0, return_counts=True)
     fills = []   # the flat colours, most frequent first; an edge's blend of two is far from both
-    for colour in colours[np.argsort(-counts)]:
-        if np.linalg.norm(colour) > SAME_COLOUR and counts[(colours == colour).all(-1)][0] >= MIN_REGION and all(
-                np.linalg.norm(colour - f) > SAME_COLOUR for f in fills):
+    frequent = np.argsort(-counts)
+    for colour, count in zip(colours[frequent], counts[frequent]):
+        if (count >= MIN_REGION and np.linalg.norm(colour) > SAME_COLOUR
+                and all(np.linalg.norm(colour - f) > SAME_COLOUR for f in fills)):
             fills.append(colour)
     boxes = []
     for fill in fills[:most]:

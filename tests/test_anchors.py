@@ -9,12 +9,12 @@ import pytest
 from flax import nnx
 
 from canvasdraw.data.floorplans import PALETTE_LAB, ROOM_TYPES, palette, plan_set
-from canvasdraw.nets.anchors import anchor_centres, anchor_seeds
+from canvasdraw.nets.anchors import anchor_centres
 from canvasdraw.nets.drawer import DrawerSpec
 from canvasdraw.nets.drawers import make_drawer
 from canvasdraw.nets.losses import anchor_box_losses, near_boxes
 from canvasdraw.store.canvases import load_canvas
-from canvasdraw.train.anchors import pooled, unit_per_anchor
+from canvasdraw.train.anchors import anchor_seeds, pooled, unit_per_anchor
 from canvasdraw.vectorize.rooms import EDGE, merged_anchors, room_types
 
 PALETTE = [PALETTE_LAB[t] for t in ROOM_TYPES]
@@ -63,7 +63,7 @@ def test_a_box_that_fills_its_room_scores_best_and_its_colour_costs_nothing():
     boxes = [(8, 8, 40, 32), (12, 12, 30, 28), (8, 8, 60, 32), (4, 4, 44, 36)]   # room, inside, across, around
     layers = jnp.stack([_box_layer(b, kitchen) for b in boxes])
     geometry, colour = anchor_box_losses(layers, jnp.broadcast_to(kitchen, (4, 3)), jnp.broadcast_to(scene, (4, 64, 64, 3)),
-                                         near_boxes(jnp.asarray(boxes, jnp.float32) / 64, 64, 2.0))
+                                         jnp.asarray(boxes, jnp.float32) / 64)
     assert int(jnp.argmin(geometry)) == 0 and float(colour[0]) == pytest.approx(0, abs=1e-6)
     assert float(colour[2]) > 0.1   # a box across the wall holds black and blue pixels too
     near = near_boxes(jnp.asarray([[0.25, 0.25, 0.5, 0.5]]), 16, 1.0)[0, ..., 0]
@@ -76,7 +76,7 @@ def test_a_box_moved_through_the_shipped_canvas_finds_its_room():
     action = jnp.asarray([0.3, 0.3, 0.4, 0.4, 0.5, 0.5, 0.5])   # a small box at the anchor
 
     def geometry(a):
-        return anchor_box_losses(canvas.layers(a[None]), seed[None], scene[None], near_boxes(a[None, :4], 64, 2.0))[0][0]
+        return anchor_box_losses(canvas.layers(a[None]), seed[None], scene[None], a[None, :4])[0][0]
 
     step = jax.jit(jax.value_and_grad(geometry))
     optimiser = optax.adam(0.01)

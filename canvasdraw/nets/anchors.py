@@ -42,14 +42,6 @@ class DilatedBlock(nnx.Module):
         return x + self.conv2(jax.nn.relu(self.conv1(jax.nn.relu(self.norm(x)))))
 
 
-def anchor_seeds(targets, grid: int):
-    """The target's colour at each anchor: targets (B, S, S, C) -> (B, G·G, C), row-major (the
-    pixel just below and right of each cell's centre)."""
-    cell = targets.shape[1] // grid
-    at = jnp.arange(grid) * cell + cell // 2
-    return targets[:, at][:, :, at].reshape(targets.shape[0], grid * grid, -1)
-
-
 def anchor_centres(grid: int):
     """(G·G, 2) centres (x, y) of the anchors as fractions of the picture, row-major."""
     axis = (jnp.arange(grid) + 0.5) / grid

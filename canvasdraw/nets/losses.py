@@ -59,21 +59,20 @@ def near_boxes(boxes, size: int, margin: float):
     return (inside(box[:, 1], box[:, 3])[:, :, None] & inside(box[:, 0], box[:, 2])[:, None, :])[..., None]
 
 
-def anchor_box_losses(layers, seeds, targets, where=None, grow: float = 0.02):
+def anchor_box_losses(layers, seeds, targets, boxes, margin: float = 2.0, grow: float = 0.02):
     """Per-box losses of the anchors drawer (canvasdraw.train.anchors), each box on its own.
 
     layers (M, S, S, C+1): what each box paints (colour, then alpha) by the canvas; seeds (M, C):
-    the target's colour at the box's anchor; targets (M, S, S, C); where (M, S, S, 1) in [0, 1]:
-    the pixels that count (default all), e.g. `near_boxes` (the canvas's faint alpha far from a box
-    kept out: summed over the picture it outweighs the box's edges) or one view of a solid.
-    Returns (geometry, colour), each (M,):
+    the target's colour at the box's anchor; targets (M, S, S, C); boxes (M, 4) its corners
+    (fractions), only to keep the canvas's faint alpha farther than `margin` px from the box out
+    (summed over the picture it outweighs the box's edges). Returns (geometry, colour), each (M,):
       geometry = mean over the box of |target − seed|² − grow · log(area in px + 4): an edge moves
                  out over pixels whose error is below the box's mean error + `grow`, so a box
                  fills its anchor's region of one colour and stops at walls (whose error is ≥ 0.04
                  even where a 2 px wall is a quarter of a 4 px pixel);
       colour   = mean over the box (alpha held fixed) of |target − the box's colour|².
     """
-    alpha = layers[..., -1:] if where is None else layers[..., -1:] * where
+    alpha = layers[..., -1:] * near_boxes(boxes, layers.shape[1], margin)
     area = jnp.sum(alpha, axis=(1, 2, 3)) + 4.0
     wrong = jnp.sum(alpha * jnp.sum((targets - seeds[:, None, None]) ** 2, -1, keepdims=True), axis=(1, 2, 3))
     held = jax.lax.stop_gradient(alpha)

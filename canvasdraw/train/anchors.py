@@ -29,9 +29,8 @@ import numpy as np
 from flax import nnx
 
 from canvasdraw.data.sources import ImageSet
-from canvasdraw.nets.anchors import anchor_seeds
 from canvasdraw.nets.frozen import FrozenCanvas
-from canvasdraw.nets.losses import anchor_box_losses, near_boxes
+from canvasdraw.nets.losses import anchor_box_losses
 from canvasdraw.store.runs import RunFolder
 from canvasdraw.train.loop import fit, replicate, resume_on_mesh, shard_batch
 
@@ -41,6 +40,14 @@ def pooled(images, size: int):
     b, s, _, c = images.shape
     f = s // size
     return images.reshape(b, size, f, size, f, c).mean(axis=(2, 4))
+
+
+def anchor_seeds(targets, grid: int):
+    """The target's colour at each anchor: targets (B, S, S, C) -> (B, G·G, C), row-major (the
+    pixel just below and right of each cell's centre)."""
+    cell = targets.shape[1] // grid
+    at = jnp.arange(grid) * cell + cell // 2
+    return targets[:, at][:, :, at].reshape(targets.shape[0], grid * grid, -1)
 
 
 def unit_per_anchor(grads, geometry: int = 4):
@@ -61,12 +68,10 @@ def picked(actions, picks):
 
 def anchor_scorer(canvas: FrozenCanvas, targets, picks, grid: int, margin: float):
     """actions (B·K, D) of the picked anchors -> their (geometry, colour) losses (B·K,) through
-    the canvas, each box scored within `margin` px of itself; targets (B, S_c, S_c, C) at the
-    canvas size, picks (B, K)."""
+    the canvas; targets (B, S_c, S_c, C) at the canvas size, picks (B, K)."""
     seeds = picked(anchor_seeds(targets, grid), picks)
     scene = jnp.repeat(targets, picks.shape[1], axis=0)
-    return lambda actions: anchor_box_losses(canvas.layers(actions), seeds, scene,
-                                             near_boxes(actions[:, :4], targets.shape[1], margin))
+    return lambda actions: anchor_box_losses(canvas.layers(actions), seeds, scene, actions[:, :4], margin)
 
 
 @functools.partial(nnx.jit, static_argnames=("margin",))

@@ -136,8 +136,8 @@ def start_from(drawer: Drawer, model: Model, canvas: FrozenCanvas):
     theirs, ours = model.drawer.spec, drawer.spec
     params = nnx.to_pure_dict(nnx.state(model.drawer, nnx.Param))
     free = {"steps": ours.steps, "fixed": ours.fixed, "palette_mix": ours.palette_mix}
-    if ours.variant == "anchors" and dataclasses.replace(theirs, palette=ours.palette, palette_at=ours.palette_at,
-                                                         palette_mix=ours.palette_mix) == ours:
+    if (ours.variant == "anchors" and theirs.palette != ours.palette
+            and dataclasses.replace(theirs, palette=ours.palette, palette_at=ours.palette_at, **free) == ours):
         params = _new_anchor_colours(params, drawer)
     elif dataclasses.replace(theirs, **free) != ours:
         twin = dataclasses.replace(theirs, **free, hint_channels=ours.hint_channels, state_channels=3,
