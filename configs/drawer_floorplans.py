@@ -6,8 +6,10 @@ room's floor in its type's colour, canvasdraw.data.floorplans); no paired action
 Each of the 16×16 anchors writes the box of the room it lies in and chooses that room's type, or
 none, from `room_choices` (canvasdraw.train.anchors: every box is drawn alone through the frozen
 canvas and scored against the target; its gradient is scaled to unit length per anchor; the
-choice trains on the softmax mixture of the colours, `palette_mix`). `vectorize` merges the
-anchors of one room into one box and drops those that see no room (canvasdraw.vectorize.rooms).
+anchors drawn are balanced over the room types, `anchors.balance`; the choice learns by the
+likelihood of the box's pixels under it, `anchors.choice`). `vectorize` merges the anchors of
+one room into one box, drops those that see no room and moves each side onto its wall
+(canvasdraw.vectorize.rooms, walls).
 The sequential LSTM drawer's curriculum, which this replaces, reached box F1 0.12 (docs/results.md).
 
 Run book (the shipped `floorplans` model; CPU 2 cores):
@@ -16,15 +18,23 @@ Run book (the shipped `floorplans` model; CPU 2 cores):
     # b: the colour chosen from room_choices, from a (the corners' head columns kept), 3,000 updates, ~30 min
     canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_palette \
         --config.init_from=runs/floorplans_anchors
-    # c (shipped): b continued to 6,000 updates in a copy of its folder, 25 min
+    # (b and c ran before the anchors' balance and likelihood choice: add
+    #  --config.anchors.balance=0 --config.anchors.choice=drawn to repeat them)
+    # c: b continued to 6,000 updates in a copy of its folder, 25 min (shipped until 2026-12-03)
     cp -r runs/floorplans_palette runs/floorplans_palette_c
     canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_palette_c \
         --config.steps=6000 --allow-changes
-    canvasdraw export-model --workdir runs/floorplans_palette_c -o canvasdraw/weights/models/floorplans.msgpack \
+    # d: from c, the anchors balanced over the room types (the choice still learnt as drawn), 3,000 updates, 25 min
+    canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_balanced \
+        --config.init_from=runs/floorplans_palette_c --config.anchors.choice=drawn
+    # e (shipped): from d, the choice learnt by likelihood, 3,000 updates, 22 min
+    canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_likelihood \
+        --config.init_from=runs/floorplans_balanced
+    canvasdraw export-model --workdir runs/floorplans_likelihood -o canvasdraw/weights/models/floorplans.msgpack \
         --name floorplans --half
     python scripts/bench_floorplans.py --model floorplans   # metrics, baselines, contact sheet
 
-Variants: (default) run b; free (run a); smoke (a 32 px hint through a 16 px canvas, tests).
+Variants: (default) runs d, e; free (run a); smoke (a 32 px hint through a 16 px canvas, tests).
 """
 
 import ml_collections
@@ -58,7 +68,9 @@ def get_config(arg=None):
     config.anchors = ml_collections.ConfigDict(dict(
         per_plan=8 if smoke else 24,                # anchors of each plan drawn per update
         margin=2.0,                                 # px around a box where the canvas's alpha counts
-        colour=1.0))                                # weight of the colour loss beside the geometry's
+        colour=1.0,                                 # weight of the colour loss beside the geometry's
+        balance=0.0 if free else 1.0,               # β: anchors drawn with weights n_type^-β (0: uniform)
+        choice="drawn" if free else "likelihood"))  # how a palette choice learns (canvasdraw.train.anchors)
     if not smoke:
         config.steps, config.batch_size, config.learning_rate = 3_000, 16, 1e-3
         config.eval_images, config.final_eval_images = 64, 300

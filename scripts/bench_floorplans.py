@@ -11,7 +11,8 @@ box precision / recall / F1 with one-to-one matching at IoU >= 0.5, type-agnosti
 mean corner error in sheet px (256 px plans), room-type mIoU, seconds per plan.
   ours        the rooms `vectorize` writes (`vectorize.rooms`: the anchors drawer's boxes merged,
               or a sequential drawer's rectangles that show), typed by colour; mIoU of their SVG
-              drawn by Cairo at the model size (128 px for the shipped anchors model)
+              drawn by Cairo at the model size (128 px for the shipped anchors model); their sides moved
+              onto the plan's walls (`vectorize.walls`), and beside them the drawer's boxes as merged
   classical   walls = ink without 1 px lines (2×2 opening); the footprint = the walls closed over
               window gaps, holes filled; rooms = the footprint's regions left free by the walls
               closed over door gaps, their bounding boxes; no types (no type-aware F1, no mIoU).
@@ -87,23 +88,11 @@ def _truth(rooms):
     return np.array([b for _, b in rooms]).reshape(-1, 4), np.array([ROOM_TYPES.index(t) for t, _ in rooms])
 
 
-def bench_style(model, segmenter, style: str, count: int, room_counts: tuple[int, int] | None = None,
-                segmenter_size: int | None = None) -> tuple[dict, list]:
-    """{method: scores} on `count` held-out plans of `style` (of `room_counts` (LO, HI) rooms,
-    default the style's), and the first plans' pictures. The segmenter reads the plans at
-    `segmenter_size` px (default the model's)."""
+def _our_scores(model, found, rooms, truth_maps) -> tuple[dict, list]:
+    """Scores of `rooms_of`'s (actions, rooms) per plan against the truth, and the first plans'
+    rooms as drawn from their SVG."""
     size = model.drawer.spec.size
-    style = dataclasses.replace(STYLES[style], rooms=room_counts or STYLES[style].rooms)
-    hints, targets, rooms = plan_set(count, "test", size, style)
-    truth_maps = class_map(targets)
-    results, shown = {}, []
-    draw_inks(model, hints[:1, ..., 0])   # compiled before the clock starts
-    began = time.perf_counter()
-    actions, _ = draw_inks(model, hints[..., 0])
-    found = [rooms_of(model.renderer, a, size, model.facts) if looks_like_plan(h[..., 0]) else (a[:0], [])
-             for a, h in zip(actions, hints)]
-    ours_time = (time.perf_counter() - began) / count
-    agnostic, typed, seg = BoxCounts(), BoxCounts(), SegmentationCounts()
+    agnostic, typed, seg, shown = BoxCounts(), BoxCounts(), SegmentationCounts(), []
     for (drawn_actions, ours), true_rooms, truth in zip(found, rooms, truth_maps):
         boxes = np.array([r["box"] for r in ours]).reshape(-1, 4) * SHEET
         kinds = [ROOM_TYPES.index(r["type"]) for r in ours]
@@ -114,8 +103,31 @@ def bench_style(model, segmenter, style: str, count: int, room_counts: tuple[int
         seg.add(class_map(drawn), truth)
         if len(shown) < 6:
             shown.append(drawn)
-    results["ours"] = {**agnostic.scores(), "typed_f1": typed.scores()["f1"], "miou": seg.miou(),
-                       "s_per_plan": ours_time, "rooms_per_plan": np.mean([len(f[1]) for f in found])}
+    return {**agnostic.scores(), "typed_f1": typed.scores()["f1"], "miou": seg.miou(), "s_per_plan": None,
+            "rooms_per_plan": np.mean([len(f[1]) for f in found])}, shown
+
+
+def bench_style(model, segmenter, style: str, count: int, room_counts: tuple[int, int] | None = None,
+                segmenter_size: int | None = None) -> tuple[dict, list]:
+    """{method: scores} on `count` held-out plans of `style` (of `room_counts` (LO, HI) rooms,
+    default the style's), and the first plans' pictures. The segmenter reads the plans at
+    `segmenter_size` px (default the model's)."""
+    size = model.drawer.spec.size
+    style = dataclasses.replace(STYLES[style], rooms=room_counts or STYLES[style].rooms)
+    hints, targets, rooms = plan_set(count, "test", size, style)
+    truth_maps = class_map(targets)
+    results = {}
+    draw_inks(model, hints[:1, ..., 0])   # compiled before the clock starts
+    began = time.perf_counter()
+    actions, _ = draw_inks(model, hints[..., 0])
+    found = [rooms_of(model.renderer, a, size, model.facts, h[..., 0]) if looks_like_plan(h[..., 0]) else (a[:0], [])
+             for a, h in zip(actions, hints)]
+    ours_time = (time.perf_counter() - began) / count
+    results["ours"], shown = _our_scores(model, found, rooms, truth_maps)
+    results["ours"]["s_per_plan"] = ours_time
+    unsnapped = [rooms_of(model.renderer, a, size, model.facts) if looks_like_plan(h[..., 0]) else (a[:0], [])
+                 for a, h in zip(actions, hints)]
+    results["ours, drawer's boxes"] = _our_scores(model, unsnapped, rooms, truth_maps)[0]   # before walls.py
 
     agnostic, sheets = BoxCounts(), [make_plan(TEST_SEED + i, style).plan for i in range(count)]
     began = time.perf_counter()
@@ -207,7 +219,7 @@ def main():
         for method, r in results.items():
             print(f"| {style} | {method} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | "
                   f"{_cell(r['typed_f1'])} | {_cell(r['miou'])} | {r['corner_error']:.2f} | "
-                  f"{_cell(r.get('rooms_per_plan'), 2)} | {r['s_per_plan'] * 1000:.1f} |", flush=True)
+                  f"{_cell(r.get('rooms_per_plan'), 2)} | {_cell(r['s_per_plan'] and r['s_per_plan'] * 1000, 1)} |", flush=True)
         if args.sheet and style == "train":
             Image.fromarray(np.round(contact_sheet(rows) * 255).astype(np.uint8)).save(args.sheet)
     if args.json:

@@ -12,9 +12,9 @@ from canvasdraw.data.floorplans import PALETTE_LAB, ROOM_TYPES, palette, plan_se
 from canvasdraw.nets.anchors import anchor_centres
 from canvasdraw.nets.drawer import DrawerSpec
 from canvasdraw.nets.drawers import make_drawer
-from canvasdraw.nets.losses import anchor_box_losses, near_boxes
+from canvasdraw.nets.losses import anchor_box_losses, anchor_choice_losses, near_boxes
 from canvasdraw.store.canvases import load_canvas
-from canvasdraw.train.anchors import anchor_seeds, pooled, unit_per_anchor
+from canvasdraw.train.anchors import anchor_seeds, balanced_picks, pooled, seed_classes, unit_per_anchor
 from canvasdraw.vectorize.rooms import EDGE, merged_anchors, room_types
 
 PALETTE = [PALETTE_LAB[t] for t in ROOM_TYPES]
@@ -70,6 +70,20 @@ def test_a_box_that_fills_its_room_scores_best_and_its_colour_costs_nothing():
     assert bool(near[4, 4]) and bool(near[8, 8]) and not bool(near[2, 2]) and not bool(near[10, 10])
 
 
+def test_the_expected_colour_loss_scores_every_choice_as_if_drawn_in_it():
+    scene = _room_scene()
+    colours = jnp.asarray([[0.26, 0.74, 0.25], [0.9, 0.1, 0.1], [0.0, 0.0, 0.0]])
+    boxes = [(8, 8, 40, 32), (8, 8, 60, 32)]
+    fractions = jnp.asarray(boxes, jnp.float32) / 64
+    per_choice = anchor_choice_losses(jnp.stack([_box_layer(b, colours[0]) for b in boxes]),
+                                      jnp.broadcast_to(scene, (2, 64, 64, 3)), fractions, colours)
+    assert per_choice.shape == (2, 3) and int(jnp.argmin(per_choice[0])) == 0   # the room's own colour fits
+    for k in range(3):   # each column is the colour loss of the box drawn in that colour
+        layers = jnp.stack([_box_layer(b, colours[k]) for b in boxes])
+        drawn = anchor_box_losses(layers, jnp.zeros((2, 3)), jnp.broadcast_to(scene, (2, 64, 64, 3)), fractions)[1]
+        assert np.allclose(per_choice[:, k], drawn, atol=1e-5)
+
+
 def test_a_box_moved_through_the_shipped_canvas_finds_its_room():
     canvas, scene = load_canvas("rectangles"), _room_scene()
     seed = scene[20, 20]
@@ -95,6 +109,22 @@ def test_each_anchor_gradient_counts_once():
     assert scaled[1, 6] == pytest.approx(1.0, rel=0.1) and np.all(np.abs(scaled) <= 1.0)
 
 
+def test_rare_room_types_are_drawn_as_often_as_common_ones():
+    lab = np.concatenate([palette(), np.asarray([[0.0, 0.5, 0.5]], np.float32)])
+    from canvasdraw.render.color import lab_to_rgb
+
+    seeds = jnp.asarray(lab_to_rgb(lab)[[6] * 60 + [1] * 30 + [5] * 2 + [0] * 8][None].repeat(64, 0))   # sRGB seeds
+    classes = seed_classes(seeds, lab)
+    assert list(np.bincount(np.asarray(classes[0]), minlength=7)) == [8, 30, 0, 0, 0, 2, 60]
+    balanced = np.asarray(balanced_picks(jax.random.key(0), classes, 10, 1.0, 7))
+    uniform = np.asarray(balanced_picks(jax.random.key(0), classes, 10, 0.0, 7))
+    assert all(len(set(row)) == 10 for row in balanced)                  # without replacement
+    rare = lambda picks: np.mean(np.isin(picks, [90, 91]))                # the two storage anchors
+    # Each of the four types carries a quarter of the weight: storage's 2 anchors are most often both
+    # among a plan's 10 picks (at most 20 % of them), against 2 % when drawn uniformly.
+    assert rare(balanced) > 0.12 and rare(uniform) < 0.05
+
+
 def test_room_types_know_the_background():
     lab = np.concatenate([palette(), np.asarray([[0.0, 0.5, 0.5]], np.float32)])   # L* = 0: black
     assert list(room_types(lab, PALETTE)) == list(range(len(ROOM_TYPES))) + [-1]
@@ -102,20 +132,26 @@ def test_room_types_know_the_background():
 
 def test_anchors_of_one_room_are_written_as_one_box():
     room_a, room_b = np.array([0.1, 0.1, 0.5, 0.5]), np.array([0.5, 0.1, 0.9, 0.4])
+    closet, hall = np.array([0.02, 0.8, 0.08, 0.95]), np.array([0.55, 0.55, 0.95, 0.95])
     jitter = np.random.default_rng(0).normal(0, 0.005, (13, 4))
     inside_a = np.array([0.2, 0.2, 0.3, 0.3]) + jitter[:5] * 0.2
     boxes = np.concatenate([room_a + jitter[:7], room_b + jitter[7:13],
                             inside_a,                                         # five agreeing boxes inside room a
-                            [[0.6, 0.6, 0.7, 0.7]] * 4,                       # four agreeing boxes: too few
-                            [[0.0, 0.6, 1.0, 1.0]] * 6])                      # background anchors
-    types = np.array([1] * 7 + [2] * 6 + [3] * 5 + [4] * 4 + [-1] * 6)
-    chosen, written = merged_anchors(boxes, types)
-    assert len(chosen) == 2 and list(types[chosen]) == [1, 2]
+                            [hall] * 4,                                       # four agreeing boxes: too few for ...
+                            [[0.6, 0.6, 0.9, 0.7]] * 6,                       # ... a room holding these anchors too
+                            [closet] * 2,                                     # a closet's two anchors: all it holds
+                            [[0.0, 0.0, 1.0, 1.0]]])                          # background
+    types = np.array([1] * 7 + [2] * 6 + [3] * 5 + [4] * 4 + [0] * 6 + [5] * 2 + [-1])
+    centres = (boxes[:, :2] + boxes[:, 2:]) / 2   # each anchor lies at its own box's centre
+    chosen, written = merged_anchors(boxes, types, centres)
+    assert list(types[chosen]) == [1, 2, 0, 5]   # most votes first (ties in order)
     grown = np.array([-EDGE, -EDGE, EDGE, EDGE])
     assert np.allclose(written[0], np.median(boxes[:7], 0) + grown) and np.allclose(written[1], np.median(boxes[7:13], 0) + grown)
+    assert np.allclose(written[3], np.clip(closet + grown, 0, 1))
     swapped = boxes.copy()
     swapped[:, [0, 2]] = swapped[:, [2, 0]]   # corners in either order
-    assert np.allclose(merged_anchors(swapped, types)[1], written)
+    assert np.allclose(merged_anchors(swapped, types, centres)[1], written)
+    assert merged_anchors(boxes[-3:-2], np.array([5]), centres[-3:-2])[0] == []   # one anchor alone is no room
 
 
 def test_the_floorplans_data_gives_targets_the_anchors_can_seed():
@@ -158,3 +194,27 @@ def test_a_free_colour_anchors_drawer_starts_a_palette_one_with_its_corners():
     start_from(chooser, types.SimpleNamespace(drawer=free, name="free"), canvas=None)
     hints = jnp.asarray(np.random.default_rng(3).random((1, 32, 32, 1)), jnp.float32)
     assert np.allclose(free((), hints)[1][..., :4], chooser((), hints)[1][..., :4], atol=1e-6)
+
+
+def test_the_likelihood_choice_learns_a_colour_the_others_could_mix():
+    from canvasdraw import load_renderer
+    from canvasdraw.nets.canvas import make_canvas, spec_for
+    from canvasdraw.nets.frozen import freeze
+    from canvasdraw.render.color import lab_to_rgb
+    from canvasdraw.train.anchors import anchors_update
+
+    drawer = make_drawer(_palette_spec(), nnx.Rngs(0))
+    canvas = freeze(make_canvas(spec_for(load_renderer("rectangles"), 16, hidden=16), nnx.Rngs(1)))
+    storage = ROOM_TYPES.index("storage")
+    drawer.head.bias[...] = drawer.head.bias[...].at[4 + storage].add(-8.0)   # a choice all but ruled out
+    target = np.broadcast_to(lab_to_rgb(np.asarray(drawer.spec.palette, np.float32))[storage], (4, 32, 32, 3))
+    batch = {"hint": jnp.asarray(np.random.default_rng(0).random((4, 32, 32, 1)), jnp.float32),
+             "target": jnp.asarray(target, jnp.float32)}
+    optimizer = nnx.Optimizer(drawer, optax.adam(1e-2), wrt=nnx.Param)
+    picks = jnp.tile(jnp.arange(8), (4, 1))
+    chance = lambda: float(jnp.mean(jax.nn.softmax(drawer.draw(batch["hint"])[1])[..., storage]))
+    before = chance()
+    drawer.train()
+    for _ in range(50):
+        anchors_update(drawer, optimizer, canvas, batch, picks, 1.0, 2.0, likelihood=True)
+    assert before < 1e-3 and chance() > 0.5

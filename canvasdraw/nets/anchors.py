@@ -70,6 +70,11 @@ class AnchorDrawer(nnx.Module):
         return ()
 
     def __call__(self, carry, hints, states=None):
+        return carry, self.draw(hints)[0]
+
+    def draw(self, hints):
+        """hints (B, S, S, Ct) -> (actions (B, G·G, D), the palette choice's logits (B, G·G, K), or
+        None without a palette)."""
         b, grid = hints.shape[0], self.spec.coarse
         inputs = drawer_inputs(hints, jnp.zeros(hints.shape[:3] + (0,), hints.dtype))
         x = jax.nn.relu(self.embed(space_to_depth(inputs, self.spec.patch)))
@@ -82,8 +87,10 @@ class AnchorDrawer(nnx.Module):
         sides = 0.5 / grid + GROWTH * jax.nn.softplus(out[..., :4] - 1.0)       # left, top, right, bottom
         centre = anchor_centres(grid)
         corners = jnp.concatenate([centre - sides[..., :2], centre + sides[..., 2:]], -1)
+        logits = None
         if self.spec.palette:
-            colour = palette_colour(out[..., 4:], self.spec.palette, self.spec.palette_mix and not self.deterministic)
+            logits = out[..., 4:]
+            colour = palette_colour(logits, self.spec.palette, self.spec.palette_mix and not self.deterministic)
         else:
             colour = jax.nn.sigmoid(out[..., 4:])
-        return carry, jnp.concatenate([jnp.clip(corners, 0, 1), colour], -1)
+        return jnp.concatenate([jnp.clip(corners, 0, 1), colour], -1), logits

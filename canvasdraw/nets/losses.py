@@ -78,3 +78,17 @@ def anchor_box_losses(layers, seeds, targets, boxes, margin: float = 2.0, grow: 
     held = jax.lax.stop_gradient(alpha)
     tint = jnp.sum(held * jnp.sum((targets - layers[..., :-1]) ** 2, -1, keepdims=True), axis=(1, 2, 3))
     return wrong / area - grow * jnp.log(area), tint / (jnp.sum(held, axis=(1, 2, 3)) + 1.0)
+
+
+def anchor_choice_losses(layers, targets, boxes, colours, margin: float = 2.0):
+    """The colour loss of `anchor_box_losses` for each of K candidate colours: what the box's colour
+    loss would be were it drawn in that colour (a box renderer paints its colour flat). layers
+    (M, S, S, C+1) as there (only the alpha is read, held fixed), targets (M, S, S, C), boxes
+    (M, 4), colours (K, C) in the targets' space -> (M, K)."""
+    held = jax.lax.stop_gradient(layers[..., -1:] * near_boxes(boxes, layers.shape[1], margin))
+    area = jnp.sum(held, axis=(1, 2, 3))                                              # (M,)
+    mean_t = jnp.sum(held * targets, axis=(1, 2))                                     # (M, C): Σ a·t
+    square_t = jnp.sum(held * jnp.sum(targets**2, -1, keepdims=True), axis=(1, 2, 3))  # (M,): Σ a·|t|²
+    # Σ a·|t − c|² = Σ a|t|² − 2 c·Σ a·t + |c|² Σ a, for every colour at once
+    summed = square_t[:, None] - 2 * mean_t @ colours.T + area[:, None] * jnp.sum(colours**2, -1)
+    return summed / (area[:, None] + 1.0)

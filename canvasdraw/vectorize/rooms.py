@@ -6,7 +6,9 @@ is no room. A sequential drawer's rectangle is a room when it shows (`economy.vi
 step that drew nothing, or a room drawn again over itself, is dropped). The anchors drawer's boxes
 (canvasdraw.nets.anchors: many anchors per room) are merged (`merged_anchors`): a box that
 AGREE-overlaps at least MIN_VOTES − 1 others of its type stands for them, as their median box,
-most-supported first, unless it lies mostly inside a room already written. For `<stem>` the files are:
+most-supported first, unless it lies mostly inside a room already written. A room holding fewer
+than MIN_VOTES anchors (a closet: 1-4) cannot get that many votes; its box stands when every
+anchor inside it agrees (and at least MIN_SMALL do). For `<stem>` the files are:
   <stem>.svg          one <rect> per room in drawing order, filled with its type's colour, its
                       <title> the type; viewBox = the input's pixels
   <stem>.png          the rooms as our renderer draws them at the model size
@@ -19,6 +21,7 @@ A picture that does not look like a plan (`looks_like_plan`: a blank page, a pho
 from __future__ import annotations
 
 import json
+import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -27,16 +30,20 @@ import numpy as np
 from canvasdraw import pictures
 from canvasdraw.files import write_atomic
 from canvasdraw.metrics.boxes import box_intersection, box_iou
+from canvasdraw.nets.anchors import anchor_centres
 from canvasdraw.render.color import lab_to_rgb, normalised_lab
 from canvasdraw.render.contract import Renderer
 from canvasdraw.vectorize.economy import visible_actions
 from canvasdraw.vectorize.inputs import Picture
 from canvasdraw.vectorize.outputs import OVERLAY_SCALE, PNG_LEVEL, placed_svg
+from canvasdraw.vectorize.walls import snapped_to_walls
 
 # The merge's three settings were chosen on 200 *training* plans (seeds 0-199) with a prototype of
-# the shipped drawer (docs/results.md): box F1 0.69 with (0.6, 2, 0.5), 0.83 with these.
+# the shipped drawer (docs/results.md): box F1 0.69 with (0.6, 2, 0.5), 0.83 with these. MIN_SMALL on the
+# same plans with the 2026-12-03 model: box F1 0.947 without it, 0.958 / 0.963 / 0.963 with 1 / 2 / 3.
 AGREE = 0.5            # IoU at which two anchors' boxes of one type are taken for the same room
-MIN_VOTES = 5          # boxes (its own included) that must agree for a room to be written
+MIN_VOTES = 5          # boxes (its own included) that must agree for a room to be written ...
+MIN_SMALL = 2          # ... or, in a room holding fewer anchors, all of those it holds and at least this many
 INSIDE = 0.3           # a merged box with more than this share of its area in a room already written is dropped
 EDGE = 1 / 64          # each side of a merged box moves out this much (a pixel of the 64 px canvas): a box
                        # trained through it stops inside the last mixed pixel at a wall (room-type mIoU on
@@ -68,9 +75,9 @@ def room_types(lab: np.ndarray, palette_lab: list) -> np.ndarray:
     return np.where(np.linalg.norm(drawn, axis=-1) < np.min(distances, axis=-1), -1, nearest)
 
 
-def merged_anchors(boxes: np.ndarray, types: np.ndarray) -> tuple[list[int], np.ndarray]:
-    """The anchors drawer's boxes (N, 4) (x0, y0, x1, y1, any order) and their types (N,) (−1: no
-    room) -> (the indices of the boxes that stand for rooms, most-supported first, and their
+def merged_anchors(boxes: np.ndarray, types: np.ndarray, centres: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """The anchors drawer's boxes (N, 4) (x0, y0, x1, y1, any order), their types (N,) (−1: no
+    room) and the anchors' centres (N, 2) (x, y), all as fractions of the picture -> (the indices of the boxes that stand for rooms, most-supported first, and their
     written boxes (R, 4) (min corner, max corner): the median of the boxes they agree with, each
     side moved out by EDGE)."""
     boxes = np.concatenate([np.minimum(boxes[:, :2], boxes[:, 2:]), np.maximum(boxes[:, :2], boxes[:, 2:])], 1)
@@ -78,9 +85,12 @@ def merged_anchors(boxes: np.ndarray, types: np.ndarray) -> tuple[list[int], np.
     votes = agree.sum(axis=1)
     chosen, written = [], []
     for i in np.argsort(-votes, kind="stable"):
-        if votes[i] < MIN_VOTES:
+        if votes[i] < MIN_SMALL:
             break
         box = np.median(boxes[agree[i]], axis=0)
+        inside = np.sum(np.all((centres >= box[:2]) & (centres <= box[2:]), axis=1))
+        if votes[i] < min(MIN_VOTES, max(MIN_SMALL, inside)):
+            continue
         area = np.prod(box[2:] - box[:2])
         shared = box_intersection(box, np.array(written).reshape(-1, 4))
         if area > 0 and shared.max(initial=0.0) <= INSIDE * area:
@@ -90,25 +100,27 @@ def merged_anchors(boxes: np.ndarray, types: np.ndarray) -> tuple[list[int], np.
     return chosen, np.clip(written + np.array([-EDGE, -EDGE, EDGE, EDGE], np.float32), 0, 1)
 
 
-def rooms_of(renderer: Renderer, actions: np.ndarray, size: int, facts: dict) -> tuple[np.ndarray, list[dict]]:
+def rooms_of(renderer: Renderer, actions: np.ndarray, size: int, facts: dict,
+             ink: np.ndarray | None = None) -> tuple[np.ndarray, list[dict]]:
     """(the rooms' actions (R, D), each coloured exactly in its type's palette colour, and the
-    rooms [{"type", "box"}] with boxes as fractions of the square), in drawing order."""
+    rooms [{"type", "box"}] with boxes as fractions of the square, min corner first), in drawing
+    order. With the plan's `ink` (S, S) (uint8, 255 = ink), each side is moved onto its wall
+    (canvasdraw.vectorize.walls)."""
     color = slice(at := [p.name for p in renderer.action_spec].index("L"), at + 3)   # the LAB_SPEC components
     types = room_types(actions[:, color], facts["palette_lab"]) if len(actions) else np.zeros(0, int)
     if facts.get("variant") == "anchors":
-        chosen, boxes = merged_anchors(actions[:, :4], types)
+        chosen, boxes = merged_anchors(actions[:, :4], types, np.asarray(anchor_centres(math.isqrt(len(actions)))))
         kept, types = actions[chosen].copy(), types[chosen]
-        kept[:, :4] = boxes
     else:
         shown = [i for i in visible_actions(renderer, actions, size) if types[i] >= 0]
         kept, types = actions[shown].copy(), types[shown]
+        boxes = np.concatenate([np.minimum(kept[:, :2], kept[:, 2:4]), np.maximum(kept[:, :2], kept[:, 2:4])], 1)
+    if ink is not None:
+        boxes = snapped_to_walls(boxes, ink)
+    kept[:, :4] = boxes
     palette = normalised_lab(facts["palette_lab"])
-    rooms = []
-    for action, t in zip(kept, types):
-        x0, y0, x1, y1 = action[:4]
-        action[color] = palette[t]
-        rooms.append({"type": facts["room_types"][t],
-                      "box": [float(min(x0, x1)), float(min(y0, y1)), float(max(x0, x1)), float(max(y0, y1))]})
+    kept[:, color] = palette[types]
+    rooms = [{"type": facts["room_types"][t], "box": [float(v) for v in box]} for box, t in zip(boxes, types)]
     return kept, rooms
 
 
@@ -134,7 +146,7 @@ def write_room_outputs(outdir: Path, renderer: Renderer, model: dict, picture: P
     """Writes one plan's four files (module docstring); returns {stem, input, rooms, warning, files}."""
     size = picture.ink.shape[0]
     plan = looks_like_plan(picture.ink)
-    drawn, rooms = rooms_of(renderer, actions, size, model) if plan else (actions[:0], [])
+    drawn, rooms = rooms_of(renderer, actions, size, model, picture.ink) if plan else (actions[:0], [])
     side = max(picture.width, picture.height)
     dx, dy = (side - picture.width) // 2, (side - picture.height) // 2   # where square_ink put the picture
     inside = []
