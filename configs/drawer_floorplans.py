@@ -27,14 +27,17 @@ Run book (the shipped `floorplans` model; CPU 2 cores):
     # d: from c, the anchors balanced over the room types (the choice still learnt as drawn), 3,000 updates, 25 min
     canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_balanced \
         --config.init_from=runs/floorplans_palette_c --config.anchors.choice=drawn
-    # e (shipped): from d, the choice learnt by likelihood, 3,000 updates, 22 min
+    # e: from d, the choice learnt by likelihood, 3,000 updates, 22 min
     canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_likelihood \
         --config.init_from=runs/floorplans_balanced
-    canvasdraw export-model --workdir runs/floorplans_likelihood -o canvasdraw/weights/models/floorplans.msgpack \
+    # f (shipped): from e, on 16,000 plans at half the learning rate, 3,000 updates, 23 min
+    canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_more \
+        --config.init_from=runs/floorplans_likelihood --config.data=floorplans:16000 --config.learning_rate=5e-4
+    canvasdraw export-model --workdir runs/floorplans_more -o canvasdraw/weights/models/floorplans.msgpack \
         --name floorplans --half
     python scripts/bench_floorplans.py --model floorplans   # metrics, baselines, contact sheet
 
-Variants: (default) runs d, e; free (run a); smoke (a 32 px hint through a 16 px canvas, tests).
+Variants: (default) runs d, e (f: its data and learning rate on the command line); free (run a); smoke (a 32 px hint through a 16 px canvas, tests).
 """
 
 import ml_collections
