@@ -75,12 +75,17 @@ def room_types(lab: np.ndarray, palette_lab: list) -> np.ndarray:
     return np.where(np.linalg.norm(drawn, axis=-1) < np.min(distances, axis=-1), -1, nearest)
 
 
+def _min_first(corners: np.ndarray) -> np.ndarray:
+    """Two opposite corners (N, 4) in either order -> (min x, min y, max x, max y) (N, 4)."""
+    return np.concatenate([np.minimum(corners[:, :2], corners[:, 2:]), np.maximum(corners[:, :2], corners[:, 2:])], 1)
+
+
 def merged_anchors(boxes: np.ndarray, types: np.ndarray, centres: np.ndarray) -> tuple[list[int], np.ndarray]:
     """The anchors drawer's boxes (N, 4) (x0, y0, x1, y1, any order), their types (N,) (−1: no
     room) and the anchors' centres (N, 2) (x, y), all as fractions of the picture -> (the indices of the boxes that stand for rooms, most-supported first, and their
     written boxes (R, 4) (min corner, max corner): the median of the boxes they agree with, each
     side moved out by EDGE)."""
-    boxes = np.concatenate([np.minimum(boxes[:, :2], boxes[:, 2:]), np.maximum(boxes[:, :2], boxes[:, 2:])], 1)
+    boxes = _min_first(boxes)
     agree = (box_iou(boxes, boxes) > AGREE) & (types[:, None] == types[None]) & (types[:, None] >= 0)
     votes = agree.sum(axis=1)
     chosen, written = [], []
@@ -114,7 +119,7 @@ def rooms_of(renderer: Renderer, actions: np.ndarray, size: int, facts: dict,
     else:
         shown = [i for i in visible_actions(renderer, actions, size) if types[i] >= 0]
         kept, types = actions[shown].copy(), types[shown]
-        boxes = np.concatenate([np.minimum(kept[:, :2], kept[:, 2:4]), np.maximum(kept[:, :2], kept[:, 2:4])], 1)
+        boxes = _min_first(kept[:, :4])
     if ink is not None:
         boxes = snapped_to_walls(boxes, ink)
     kept[:, :4] = boxes
