@@ -30,14 +30,17 @@ Run book (the shipped `floorplans` model; CPU 2 cores):
     # e: from d, the choice learnt by likelihood, 3,000 updates, 22 min
     canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_likelihood \
         --config.init_from=runs/floorplans_balanced
-    # f (shipped): from e, on 16,000 plans at half the learning rate, 3,000 updates, 23 min
+    # f: from e, on 16,000 plans at half the learning rate, 3,000 updates, 23 min (shipped until 2026-12-04)
     canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_more \
         --config.init_from=runs/floorplans_likelihood --config.data=floorplans:16000 --config.learning_rate=5e-4
-    canvasdraw export-model --workdir runs/floorplans_more -o canvasdraw/weights/models/floorplans.msgpack \
+    # g (shipped): from f (the shipped file), on 32,000 plans, 4,000 updates, 43 min
+    canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_g \
+        --config.init_from=floorplans --config.data=floorplans:32000 --config.learning_rate=5e-4 --config.steps=4000
+    canvasdraw export-model --workdir runs/floorplans_g -o canvasdraw/weights/models/floorplans.msgpack \
         --name floorplans --half
     python scripts/bench_floorplans.py --model floorplans   # metrics, baselines, contact sheet
 
-Variants: (default) runs d, e (f: its data and learning rate on the command line); free (run a); smoke (a 32 px hint through a 16 px canvas, tests).
+Variants: (default) runs d, e (f, g: their data, learning rate and updates on the command line); free (run a); smoke (a 32 px hint through a 16 px canvas, tests).
 """
 
 import ml_collections
