@@ -33,9 +33,10 @@ Run book (the shipped `floorplans` model; CPU 2 cores):
     # f: from e, on 16,000 plans at half the learning rate, 3,000 updates, 23 min (shipped until 2026-12-04)
     canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_more \
         --config.init_from=runs/floorplans_likelihood --config.data=floorplans:16000 --config.learning_rate=5e-4
-    # g (shipped): from f (the shipped file), on 32,000 plans, 4,000 updates, 43 min
+    # g (shipped): from f, on 32,000 plans, 4,000 updates, 43 min (run on 2026-12-04 from f's shipped
+    # half-precision file, --config.init_from=floorplans, as f's folder was gone)
     canvasdraw train-drawer --config configs/drawer_floorplans.py --workdir runs/floorplans_g \
-        --config.init_from=floorplans --config.data=floorplans:32000 --config.learning_rate=5e-4 --config.steps=4000
+        --config.init_from=runs/floorplans_more --config.data=floorplans:32000 --config.learning_rate=5e-4 --config.steps=4000
     canvasdraw export-model --workdir runs/floorplans_g -o canvasdraw/weights/models/floorplans.msgpack \
         --name floorplans --half
     python scripts/bench_floorplans.py --model floorplans   # metrics, baselines, contact sheet
