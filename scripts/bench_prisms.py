@@ -10,13 +10,14 @@ views drawn from the written SVG by Cairo (the empty drawing's beside it), boxes
 seconds per scene.
   ours       the model's boxes that show (`vectorize.economy.visible_actions`, as `vectorize`
              writes them)
-  ours + refine K  then K Adam steps on those boxes (`vectorize --refine K`), through what
-             vectorize moves them through (`refinement_guide`: the canvas, for prisms)
-  colour regions (+ refine K)  classical, no drawer: each box of a scene has its own flat
-             colour, so the pixels within SAME_COLOUR of one fill colour (the most frequent
-             colours first, each far from the fills before it) in each view are one box's; on
-             each axis it spans what the two views that show that axis span, in its fill colour,
-             drawn in depth order; then the same K refinement steps
+  ours + refine K  then K Adam steps on those boxes (`vectorize --refine K` before session 25),
+             through what vectorize moves them through (`refinement_guide`: the canvas, for prisms)
+  colour regions (+ refine K)  classical, no drawer (`vectorize.solids.colour_regions`: each box
+             of a scene has its own flat colour), then the same K refinement steps
+  ours: P passes   the drawer's P passes, each refined K steps (`vectorize.solids.drawer_start`);
+             thinned: its nested boxes dropped where that costs no more (`solids.chosen`)
+  ours + colour regions, chosen, thinned   what `vectorize` writes (`vectorize.solids`): per
+             scene the cheaper of the two refined starts, then thinned
   optimised  RANDOM_BOXES random boxes (uniform actions, seed 0) moved by Adam through the same canvas for as
              many steps as fit in our time per scene (`--budget same`), and for `--long` steps;
              the boxes that show are kept
@@ -34,20 +35,16 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from canvasdraw import pictures
-from canvasdraw.data.prisms import depth_order, scene_set
+from canvasdraw.data.prisms import scene_set
 from canvasdraw.metrics.prisms import SceneCounts, boxes_of
 from canvasdraw.nets.optimize import optimize_actions
 from canvasdraw.render import lab_to_rgb, svg
-from canvasdraw.render.color import cielab_of, normalised_lab, rgb_to_lab
 from canvasdraw.store.models import load_model
 from canvasdraw.vectorize.economy import visible
 from canvasdraw.vectorize.single import draw_inks, refinement_guide
+from canvasdraw.vectorize.solids import PASSES, chosen, classical_start, colour_regions, drawer_start
 
 CHUNK = 64   # scenes per compiled optimisation call
-MAX_REGIONS = 8      # the classical baseline's boxes, at most
-SAME_COLOUR = 12.5   # ΔE (CIELAB) within which two colours are one box's (its fill and its edges' blends)
-MIN_REGION = 3       # px a colour must cover to be a box's fill, and a view to be seen there
-VIEW_SHOWS = ((0, 1), (2, 1), (0, 2))   # front, side, top: the axes along a view's columns and rows
 RANDOM_BOXES = 6   # the baseline's boxes: the most a scene holds
 EDGES = [(a, b) for a in range(8) for b in range(a + 1, 8) if bin(a ^ b).count("1") == 1]  # cube corners by bits
 
@@ -64,38 +61,6 @@ def score(renderer, pictures_u8, scenes, found, size) -> dict:
     return {**counts.scores(), "svg_l2": float(np.mean(l2)), "blank_l2": float(np.mean(blank)),
             "boxes_per_scene": float(np.mean([len(f) for f in found])),
             "true_boxes_per_scene": float(np.mean([len(s) for s in scenes]))}
-
-
-def colour_regions(picture: np.ndarray, most: int = MAX_REGIONS) -> np.ndarray:
-    """The classical baseline's boxes for a picture (S, S, 3) in [0, 1] (module docstring), as
-    `most` prisms actions (unused ones empty), largest region first, in depth order."""
-    h = picture.shape[0] // 2
-    views = [picture[:h, :h], picture[:h, h:], picture[h:, :h]]                   # front, side, top
-    lab = [np.round(cielab_of(rgb_to_lab(v.reshape(-1, 3)))) for v in views]
-    colours, counts = np.unique(np.concatenate(lab), axis=0, return_counts=True)
-    fills = []   # the flat colours, most frequent first; an edge's blend of two is far from both
-    frequent = np.argsort(-counts)
-    for colour, count in zip(colours[frequent], counts[frequent]):
-        if (count >= MIN_REGION and np.linalg.norm(colour) > SAME_COLOUR
-                and all(np.linalg.norm(colour - f) > SAME_COLOUR for f in fills)):
-            fills.append(colour)
-    boxes = []
-    for fill in fills[:most]:
-        spans = [[] for _ in range(3)]                                            # per axis: (low, high) seen
-        for (u, v), view in zip(VIEW_SHOWS, lab):
-            inside = (np.linalg.norm(view - fill, axis=-1) < SAME_COLOUR).reshape(h, h)
-            if inside.sum() >= MIN_REGION:
-                rows, cols = np.nonzero(inside)
-                spans[u].append((cols.min() / h, (cols.max() + 1) / h))
-                spans[v].append((rows.min() / h, (rows.max() + 1) / h))
-        if all(spans):
-            low, high = zip(*[(min(a for a, _ in seen), max(b for _, b in seen)) for seen in spans])
-            boxes.append(np.concatenate([low, high, normalised_lab([fill])[0]]))
-    boxes = np.array(boxes, np.float32).reshape(-1, 9)
-    order = depth_order(boxes[:, :6]) if len(boxes) else []
-    drawing = np.zeros((most, 9), np.float32)
-    drawing[:len(boxes)] = boxes[order if order is not None else slice(None)]
-    return drawing
 
 
 def kept(renderer, actions: np.ndarray, size: int) -> list[np.ndarray]:
@@ -170,7 +135,6 @@ def main() -> None:
         ours = kept(renderer, actions, size)
         ours_time = (time.perf_counter() - began) / len(images)
         results[span] = {"ours": {**score(renderer, images, scenes, ours, size), "s_per_scene": ours_time}}
-        shown = ours
         guide = refinement_guide(model)   # as `vectorize --refine` moves them
         began = time.perf_counter()
         regions = np.stack([colour_regions(picture) for picture in targets])
@@ -179,13 +143,28 @@ def main() -> None:
                                            "s_per_scene": regions_time}
         starts = {"ours": (actions, ours_time), "colour regions": (regions, regions_time)}
         for (name, (start, start_time)), steps in itertools.product(starts.items(), args.refine):
-            # `vectorize --refine K`: the boxes, then K Adam steps
+            # `vectorize --refine K` before session 25: the boxes, then K Adam steps
             optimised(model, targets[:CHUNK], steps, start[:CHUNK], guide)
             began = time.perf_counter()
             refined = optimised(model, targets, steps, start, guide)
-            shown = refined if name == "ours" else shown
             results[span][f"{name} + refine {steps}"] = {**score(renderer, images, scenes, refined, size),
                                                          "s_per_scene": start_time + (time.perf_counter() - began) / len(images)}
+        # `vectorize` (canvasdraw.vectorize.solids): both starts, the cheaper drawing, nested boxes dropped
+        steps, timed = args.refine[0], {}
+        drawer_start(model, images[:CHUNK], steps, CHUNK)   # compiled before the clock starts
+        for name, make in (("drawer", lambda: drawer_start(model, images, steps, CHUNK)[0]),
+                           ("classical", lambda: classical_start(model, targets, steps, CHUNK))):
+            began = time.perf_counter()
+            timed[name] = (make(), (time.perf_counter() - began) / len(images))
+        results[span][f"ours: {PASSES} passes, refine {steps} each"] = {
+            **score(renderer, images, scenes, timed["drawer"][0], size), "s_per_scene": timed["drawer"][1]}
+        for name, parts in ((f"ours: {PASSES} passes, thinned", ["drawer"]),
+                            ("ours + colour regions, chosen, thinned (vectorize default)", ["drawer", "classical"])):
+            began = time.perf_counter()
+            found, _ = chosen(model, targets, *[timed[p][0] for p in parts], batch_size=CHUNK)
+            results[span][name] = {**score(renderer, images, scenes, found, size),
+                                   "s_per_scene": sum(timed[p][1] for p in parts) + (time.perf_counter() - began) / len(images)}
+        shown = found
         optimised(model, targets[:CHUNK], 20)   # compiled before the clock starts
         began = time.perf_counter()
         optimised(model, targets[:CHUNK], 20)

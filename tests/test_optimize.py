@@ -36,3 +36,16 @@ def test_the_renderers_twin_guides_the_optimisation_closer_than_the_canvas():
     through_twin = optimize_actions(TwinCanvas(renderer), targets, blank, start, steps=100)[0]
     through_canvas = optimize_actions(load_canvas("bezier"), targets, blank, start, steps=100)[0]
     assert real(through_twin) < 0.5 * real(start) and real(through_twin) < real(through_canvas)
+
+
+def test_actions_not_moving_stay_where_they_are():
+    renderer = load_renderer("bezier")
+    rng = np.random.default_rng(2)
+    truth = np.stack([[renderer.sample_action(rng) for _ in range(2)] for _ in range(2)])
+    targets = np.stack([renderer.render(a, 64) for a in truth])
+    start = jnp.asarray(rng.random(truth.shape), jnp.float32)
+    moving = jnp.asarray([[True, False], [False, False]])
+    actions = np.asarray(optimize_actions(TwinCanvas(renderer), targets, jnp.zeros((64, 64, 1)), start, 20,
+                                          moving=moving)[0])
+    assert np.array_equal(actions[~np.asarray(moving)], np.asarray(start)[~np.asarray(moving)])
+    assert not np.allclose(actions[0, 0], start[0, 0])

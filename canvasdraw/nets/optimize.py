@@ -31,19 +31,27 @@ def adam_steps(loss, params, steps, learning_rate: float):
 
 
 @jax.jit
-def optimize_actions(canvas, targets, start, actions, steps: int, learning_rate: float = 0.03):
+def optimize_actions(canvas, targets, start, actions, steps: int, learning_rate: float = 0.03, moving=None):
     """Adam on `actions` (B, N, D) for `steps` updates so that drawing them through the canvas (or
-    the renderer's twin, `TwinCanvas`) matches `targets` (B, S, S, C). Returns the actions clipped
-    to [0, 1] and the per-image canvas L2 before and after, each (B,)."""
+    the renderer's twin, `TwinCanvas`) matches `targets` (B, S, S, C). `moving` (B, N) bool, if
+    given, says which actions move; the others stay as they are (padding that must stay empty:
+    left free, an empty slot grows into a box). Returns the actions clipped to [0, 1] and the
+    per-image canvas L2 before and after, each (B,)."""
+    fixed = actions
 
     def per_image_l2(actions):
         drawn = canvas_rollout(canvas, start, actions)[:, -1]
         return jnp.mean((drawn - targets) ** 2, axis=(1, 2, 3))
 
     def loss(actions):
+        if moving is not None:
+            actions = jnp.where(moving[..., None], actions, fixed)
         penalty = jax.vmap(action_penalty)(actions)
         return jnp.sum(per_image_l2(actions) + penalty)
 
     before = per_image_l2(jnp.clip(actions, 0, 1))
-    actions = jnp.clip(adam_steps(loss, actions, steps, learning_rate), 0, 1)
+    actions = adam_steps(loss, actions, steps, learning_rate)
+    if moving is not None:
+        actions = jnp.where(moving[..., None], actions, fixed)
+    actions = jnp.clip(actions, 0, 1)
     return actions, before, per_image_l2(actions)

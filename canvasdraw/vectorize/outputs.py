@@ -48,12 +48,13 @@ def coverage_scored(renderer: Renderer, picture: Picture) -> bool:
 
 
 def write_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Picture, actions: np.ndarray,
-                  rendered: np.ndarray, refine: int) -> dict:
+                  rendered: np.ndarray, refine: int, how: dict | None = None) -> dict:
     """Writes one input's four files into `outdir` (module docstring of canvasdraw.vectorize.run);
     `rendered` is the real renderer's drawing of `actions` at the model size, drawn in one or more
     passes of the drawer's `model["steps"]` steps (canvasdraw.vectorize.single). Strokes of an `ink`
     renderer and shapes of an `over` renderer that draw nothing (canvasdraw.vectorize.economy) are
-    not written. Returns {stem,
+    not written. `how` (e.g. canvasdraw.vectorize.solids' notes) replaces the JSON's account of the
+    drawing ("passes", "strokes_not_written"). Returns {stem,
     input, l2, blank_l2, explained, warning, strokes, files}."""
     size, drawn_by_drawer = rendered.shape[0], len(actions)
     own_target = renderer.composite == "ink" and not model.get("translates") and picture.ink.shape == (size, size)
@@ -65,7 +66,8 @@ def write_outputs(outdir: Path, renderer: Renderer, model: dict, picture: Pictur
     # drawn in colour (coloured MNIST: the picture says nothing of the colour) by its coverage.
     drawn = (svg.rasterize(square, size)[..., 3:] if coverage_scored(renderer, picture) else
              svg.drawn(renderer, square, size))
-    record = {"refine_steps": refine, "passes": drawn_by_drawer // model["steps"], "strokes_not_written": drawn_by_drawer - len(actions)}
+    record = {"refine_steps": refine, "passes": drawn_by_drawer // model["steps"],
+              "strokes_not_written": drawn_by_drawer - len(actions), **(how or {})}
     files = {}
     if writes_program(renderer):
         fields, files = program_outputs(renderer, actions, picture.stem)

@@ -10,7 +10,9 @@ For an input `<stem>.<ext>` (a file, or every image under a folder, sorted) OUTD
 A floor-plan model (facts "task": "floorplans") writes labelled rooms instead
 (canvasdraw.vectorize.rooms); a model of a program renderer (knitting) reads the picture as a
 texture (dark ink, no paper level: `data.ink.ink_of`) and writes the program as `<stem>.txt` and,
-for knitting, `<stem>.k` (Knitout) (canvasdraw.vectorize.programs).
+for knitting, `<stem>.k` (Knitout) (canvasdraw.vectorize.programs); a 3D box model (facts
+"task": "prisms") draws from two starts and keeps the cheaper drawing (canvasdraw.vectorize.solids;
+the JSON says which start).
 Preprocessing is `data.ink.to_ink`: alpha composited on white, 16-bit to 8-bit, ink polarity from
 the border unless `invert` forces it, padded with the background to a centred square, bilinear to
 S×S. The SVG's viewBox places that square so the input's own pixels span 0..W × 0..H.
@@ -57,6 +59,7 @@ from canvasdraw.vectorize.programs import writes_program
 from canvasdraw.vectorize.rooms import finds_rooms, write_room_many
 from canvasdraw.vectorize.single import draw_in_passes, draw_inks
 from canvasdraw.vectorize.sliding import ORDERS, hierarchical, slide
+from canvasdraw.vectorize.solids import draw_solids, draws_solids
 from canvasdraw.vectorize.window_strokes import joined_strokes, render_strokes, strokes_svg
 
 THREADS = 1  # a helper thread reads inputs and renders; more contend for the GIL (2 cores, 4,096
@@ -174,15 +177,20 @@ class _Run:
         refine = self.refine_steps(batch[0], model)
         passes = o.passes or (batch[0].choice["passes"] if batch[0].choice else 1)
         inks = np.stack([p.ink for p in batch])
-        actions, rendered = (draw_in_passes(model, inks, refine, passes, o.batch_size, self.threads.map) if passes > 1
-                             else draw_inks(model, inks, refine, o.batch_size, self.threads.map))
+        how = [None] * len(batch)   # what the JSON says of how each was drawn, where the drawing chose
+        if draws_solids(model.facts):
+            actions, rendered, how = draw_solids(model, inks, refine, o.batch_size, self.threads.map)
+        elif passes > 1:
+            actions, rendered = draw_in_passes(model, inks, refine, passes, o.batch_size, self.threads.map)
+        else:
+            actions, rendered = draw_inks(model, inks, refine, o.batch_size, self.threads.map)
         if finds_rooms(model.facts):
             writer, jobs = write_room_many, [(self.outdir, model.renderer, model.facts, p, a)
                                              for p, a in zip(batch, actions)]
         else:
             facts = dict(model.facts, translates=model.translates)   # advice.warning: may it suggest --refine?
-            writer, jobs = write_many, [(self.outdir, model.renderer, facts, p, a, r, refine)
-                                        for p, a, r in zip(batch, actions, rendered)]
+            writer, jobs = write_many, [(self.outdir, model.renderer, facts, p, a, r, refine, h)
+                                        for p, a, r, h in zip(batch, actions, rendered, how)]
         for part in range(0, len(jobs), JOB):
             self._count(self.writers.submit(writer, jobs[part:part + JOB]))
 

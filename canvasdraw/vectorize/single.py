@@ -22,7 +22,7 @@ from canvasdraw.vectorize.real_renderer import draw_with_renderer
 ENOUGH = 0.05   # of the empty drawing's L2: a drawing that leaves less gets no further pass
 
 
-def _padded(rows: np.ndarray, batch_size: int) -> np.ndarray:
+def padded_batch(rows: np.ndarray, batch_size: int) -> np.ndarray:
     """rows (B, ...) padded with zeros to a power of two (at most `batch_size`): a few compiled
     programs serve every call."""
     padded = np.zeros((min(batch_size, 1 << (len(rows) - 1).bit_length()),) + rows.shape[1:], rows.dtype)
@@ -63,30 +63,32 @@ def draw_inks(model: Model, inks: np.ndarray, refine: int = 0, batch_size: int =
     for first in range(0, len(inks), batch_size):
         chunk = inks[first:first + batch_size]
         chunk = chunk[..., None] if chunk.ndim == 3 else chunk
-        acts, states = _draw(model, _padded(chunk / np.float32(255), batch_size), refine, map)
+        acts, states = _draw(model, padded_batch(chunk / np.float32(255), batch_size), refine, map)
         actions.append(acts[:len(chunk)])
         rendered.append(states[:len(chunk)])
     return np.concatenate(actions), np.concatenate(rendered)
 
 
 def draw_in_passes(model: Model, inks: np.ndarray, refine: int = 0, passes: int = 1, batch_size: int = 256,
-                   map=map) -> tuple[list[np.ndarray], np.ndarray]:
-    """`draw_inks` and up to `passes` − 1 further passes (module docstring) for one-channel inks
-    (B, S, S) uint8. Returns each picture's actions (n_i, D), n_i a multiple of the drawer's steps,
-    and the real re-renders (B, S, S, 1)."""
+                   map=map, enough: float = ENOUGH) -> tuple[list[np.ndarray], np.ndarray]:
+    """`draw_inks` and up to `passes` − 1 further passes (module docstring) for inks (B, S, S)
+    uint8 or colour pictures (B, S, S, 3); a pass is skipped where the drawing leaves at most
+    `enough` of the empty drawing's L2. Returns each picture's actions (n_i, D), n_i a multiple of
+    the drawer's steps, and the real re-renders (B, S, S, C)."""
     first, rendered = draw_inks(model, inks, refine, batch_size, map)
     actions = list(first)
-    targets = (inks / np.float32(255))[..., None]
-    blank_l2 = np.mean(targets ** 2, axis=(1, 2, 3))
+    targets = inks / np.float32(255)
+    targets = targets[..., None] if targets.ndim == 3 else targets
+    blank_l2 = np.mean((targets - model.renderer.blank(targets.shape[1])) ** 2, axis=(1, 2, 3))
     going = np.ones(len(inks), bool)   # every pass so far kept: these pictures hold equally many strokes
     for _ in range(passes - 1):
         l2 = np.mean((rendered - targets) ** 2, axis=(1, 2, 3))
-        going &= l2 > ENOUGH * blank_l2
+        going &= l2 > enough * blank_l2
         need = np.flatnonzero(going)
         for part in range(0, len(need), batch_size):
             ids = need[part:part + batch_size]
-            acts, states = _draw(model, _padded(targets[ids], batch_size), refine, map,
-                                 _padded(rendered[ids], batch_size), _padded(np.stack([actions[i] for i in ids]),
+            acts, states = _draw(model, padded_batch(targets[ids], batch_size), refine, map,
+                                 padded_batch(rendered[ids], batch_size), padded_batch(np.stack([actions[i] for i in ids]),
                                                                              batch_size))
             for i, a, s in zip(ids, acts, states):
                 going[i] = np.mean((s - targets[i]) ** 2) < l2[i]
