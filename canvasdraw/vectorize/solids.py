@@ -40,7 +40,7 @@ def draws_solids(facts: dict) -> bool:
 
 def colour_regions(picture: np.ndarray, most: int = MAX_REGIONS) -> np.ndarray:
     """Boxes read off a picture (S, S, 3) in [0, 1] by its colours, as `most` prisms actions
-    (unused ones empty), largest region first, in depth order. Each box of a scene has its own
+    (unused ones empty; the most frequent colours' boxes, in depth order). Each box of a scene has its own
     flat colour, so the pixels within SAME_COLOUR of one fill colour (the most frequent colours
     first, each far from the fills before it) in each view are one box's; on each axis it spans
     what the two views that show that axis span."""
