@@ -15,7 +15,7 @@ pen drawings each, pens mixed: large line art in a style the sliding drawer neve
 written as black-on-white PNGs.
 
 One process per tool over a folder (ours: `canvasdraw vectorize FOLDER -o OUT`, the default command,
-process start included). Per tool and set: L2 — the tool's SVG drawn by cairosvg at the input's
+process start included; on some sets also with the options of OTHER_DRAWINGS). Per tool and set: L2 — the tool's SVG drawn by cairosvg at the input's
 size on white, ink = 1 − luminance, mean squared error against the input's ink (1 = ink); the
 empty drawing's L2 beside it; primitives per image (our strokes; the tracers' path segments);
 SVG bytes; seconds per image. On `pen`, the centreline distance: mean distance in px from points
@@ -46,6 +46,10 @@ from canvasdraw.data.sources import load_images
 
 ARITY = {"L": 2, "C": 6, "Q": 4, "S": 4, "T": 2, "H": 1, "V": 1, "A": 7}
 POTRACE_GRID = [("-O", "0"), ("-O", "0.2"), ("-O", "1"), ("-a", "0"), ("-a", "0", "-O", "0")]
+# Drawings of ours beside the default: a drawer without refinement on digits; on large pictures the
+# sliding drawer with the refinement and thinning it had as the default before session 26
+SLIDING = ["--model", "sliding_10lstm", "--refine", "70"]
+OTHER_DRAWINGS = {"mnist": [["--model", "mnist_20lstm"]], "pages": [SLIDING], "mosaics": [SLIDING]}
 VTRACER_GRID = [dict(mode="spline"), dict(mode="polygon"), dict(length_threshold=10.0), dict(filter_speckle=16),
                 dict(mode="polygon", corner_threshold=180)]
 
@@ -243,10 +247,9 @@ def main():
         blank = float(np.mean([np.mean((ink / 255) ** 2) for ink in inks]))
         rows = {"ours": score(paths, inks, args.out / "ours" / name,
                               run_ours(paths[0].parent, args.out / "ours" / name, []), "ours")}
-        if name == "mnist":
-            out = args.out / "ours_mnist20" / name
-            rows["ours --model mnist_20lstm"] = score(paths, inks, out, run_ours(paths[0].parent, out,
-                                                                             ["--model", "mnist_20lstm"]), "ours")
+        for k, options in enumerate(OTHER_DRAWINGS.get(name, [])):
+            out = args.out / f"ours_{k}" / name
+            rows[f"ours {' '.join(options)}"] = score(paths, inks, out, run_ours(paths[0].parent, out, options), "ours")
         for tool, grid, runner in (("potrace", POTRACE_GRID, run_potrace), ("vtracer", VTRACER_GRID, run_vtracer)):
             tried = []
             for k, options in enumerate([None] + grid):

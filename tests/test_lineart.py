@@ -15,7 +15,15 @@ from canvasdraw.cli.main import main
 from canvasdraw.data.pen import WIDTHS, pen_drawing, pen_set
 from canvasdraw.data.sources import load_images
 from canvasdraw.render import svg
-from canvasdraw.vectorize.choice import PAGE_REFINE, SINGLE_MODEL, SLIDING_MODEL, SLIDING_PEN, choose, pen_width, scaled
+from canvasdraw.vectorize.choice import (
+    CENTRELINE_REFINE,
+    SINGLE_MODEL,
+    SLIDING_MODEL,
+    WIDEST,
+    choose,
+    pen_width,
+    scaled,
+)
 from canvasdraw.vectorize.economy import coverages_of, helpful_strokes, visible, visible_strokes, written_strokes
 from canvasdraw.vectorize.window_strokes import Strokes, render_strokes
 
@@ -56,16 +64,17 @@ def _line_picture(side: int, pen: int) -> np.ndarray:
     return np.asarray(image)
 
 
-def test_choice_draws_small_pictures_in_one_window_and_thin_pens_window_by_window_at_a_working_scale():
+def test_choice_draws_small_pictures_in_one_window_and_thin_pens_along_their_centrelines():
     small = choose(_line_picture(28, 2))
     assert (small.model, small.drawer, small.refine, small.passes) == (SINGLE_MODEL, "single", 100, 4)
     assert small.pen_px == 2
     large = choose(_line_picture(512, 2))
-    assert (large.model, large.drawer, large.refine, large.passes) == (SLIDING_MODEL, "sliding", PAGE_REFINE, 1)
-    assert large.scale == pytest.approx(SLIDING_PEN / large.pen_px) and "thinner" in large.reason
-    thick = choose(_line_picture(1024, 16))  # a thick pen on a large page: drawn smaller, never 0.5 px thin
-    assert thick.drawer == "sliding" and thick.scale == pytest.approx(0.25)
-    assert scaled(_line_picture(1024, 16), thick.scale).shape == (256, 256)
+    assert (large.model, large.drawer, large.refine, large.passes) == (SLIDING_MODEL, "centrelines",
+                                                                      CENTRELINE_REFINE, 1)
+    assert large.scale == 1.0 and "thinner" in large.reason   # thin lines: at their own size
+    thick = choose(_line_picture(1024, 16))  # a thick pen on a large page: drawn smaller, its pen WIDEST px
+    assert thick.drawer == "centrelines" and thick.scale == pytest.approx(WIDEST / 16)
+    assert scaled(_line_picture(1024, 16), thick.scale).shape == (512, 512)
     assert choose(np.zeros((40, 40), np.uint8)).pen_px is None
 
 
@@ -75,8 +84,8 @@ def test_a_picture_mixing_thin_and_thick_pens_is_not_shrunk_below_its_thin_lines
     for k in range(1, 8):   # thick lines are the most ink, a few thin ones beside them
         draw.line([(128 * k, 80), (128 * k, 940)], fill=255, width=12 if k % 3 else 2)
     mixed = choose(np.asarray(image))
-    assert mixed.drawer == "sliding" and mixed.pen_px > 2 * SLIDING_PEN and mixed.scale == 1.0
-    assert choose(_line_picture(1024, 12)).scale == pytest.approx(SLIDING_PEN / 12, rel=0.1)   # one thick pen: shrunk
+    assert mixed.drawer == "centrelines" and mixed.pen_px > WIDEST and mixed.scale == 1.0
+    assert choose(_line_picture(1024, 12)).scale == pytest.approx(WIDEST / 12, rel=0.1)   # one thick pen: shrunk
 
 
 def test_strokes_that_draw_nothing_are_dropped_in_drawing_order():
@@ -110,9 +119,9 @@ def test_vectorize_without_a_model_chooses_by_pen_and_says_why(tmp_path):
     assert small["model"] == SINGLE_MODEL and small["choice"]["drawer"] == "single" and small["refine_steps"] == 5
     assert len(small["actions"]) + small["strokes_not_written"] == 20 * small["passes"] <= 80
     assert small["l2"] < 0.5 * small["blank_l2"]
-    assert large["model"] == SLIDING_MODEL and large["choice"]["scale"] == pytest.approx(2.0)
+    assert large["model"] == SLIDING_MODEL and large["choice"]["scale"] == 1.0 and large["drawer"] == "centrelines"
     text = (tmp_path / "out" / "large.svg").read_text()
-    assert 'width="320" height="320"' in text and 'viewBox="0 0 640 640"' in text  # shown at the input's size
+    assert 'width="320" height="320"' in text and 'viewBox="0 0 320 320"' in text
     drawn = svg.rasterize(text, 320)[..., 3]
     assert np.mean((drawn - _line_picture(320, 2) / 255) ** 2) < large["blank_l2"]
     assert main(["vectorize", str(inputs), "-o", str(tmp_path / "x"), "--drawer", "sliding"]) == 2

@@ -116,13 +116,14 @@ def add_commands(commands) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder (created if missing)")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--model", help="shipped model or model file (see `canvasdraw models`); default: chosen per "
-                       "picture by its pen width, lineart_20lstm in one window or sliding_10lstm over windows")
+                       "picture by its pen width: lineart_20lstm in one window, or strokes along the centrelines of "
+                       "large pictures")
     which.add_argument("--workdir", help="a drawer run folder instead of a shipped model")
     p.add_argument("--refine", type=int, default=None, metavar="K",
                    help="K Adam steps on the actions after the drawer, through the renderer's differentiable twin "
                         "(else the canvas); window by window, all windows' strokes together, those adding little "
                         "dropped after 30 %% of 40 or more steps (default 0 with --model; without it, 100 for pictures "
-                        "drawn in one window, 70 for ones drawn window by window)")
+                        "drawn in one window, 10 for large ones drawn along their centrelines)")
     p.add_argument("--passes", type=int, default=None, metavar="K",
                    help="up to K passes of the drawer, each adding its strokes to the drawing so far, for pictures "
                         "still far from their target (default 1 with --model; without it, 4 for pictures drawn in "
@@ -132,9 +133,10 @@ def add_commands(commands) -> None:
                           help="the input is dark ink on light paper (default: detected from the border)")
     polarity.add_argument("--no-invert", dest="invert", action="store_false",
                           help="the input is light ink on a dark background")
-    p.add_argument("--drawer", choices=("auto", "single", "sliding", "hierarchical"), default="auto",
-                   help="draw large pictures window by window at their own size (sliding, hierarchical) or "
-                        "as one S×S picture (single); auto: sliding for models trained on windows:DIR")
+    p.add_argument("--drawer", choices=("auto", "single", "sliding", "hierarchical", "centrelines"), default="auto",
+                   help="draw large pictures window by window at their own size (sliding, hierarchical), as "
+                        "strokes along their centrelines refined through the model's renderer (centrelines, no "
+                        "drawer) or as one S×S picture (single); auto: sliding for models trained on windows:DIR")
     p.add_argument("--no-overlap", dest="overlap", action="store_false",
                    help="sliding windows side by side instead of at half-window stride")
     p.add_argument("--order", choices=("raster", "flood-fill"), default="raster", help="sliding window order")

@@ -10,14 +10,14 @@ picture is drawn at the working scale that gives it such a pen:
   drawings, symbols and digits it cuts the L2 of the SVG 3-6×, docs/results.md), in up to PASSES
   passes of the drawer for pictures that need more strokes than its steps
   (canvasdraw.vectorize.single);
-* else `sliding` with SLIDING_MODEL, window by window, on the picture scaled so that its pen is
-  SLIDING_PEN px, the pen of the pages that model was trained on (scale clamped to SCALES: a
-  large picture of thick lines is drawn smaller, with fewer strokes and windows — but never so
-  small that its thinnest lines fall below THINNEST px: a picture mixing pens keeps its fine lines;
-  on 512² mosaics of 1.5–12 px pen drawings, shrinking to the median pen doubled the L2), then
-  PAGE_REFINE Adam steps on all windows' strokes together, the strokes that add little dropped on
-  the way (canvasdraw.vectorize.page_refine; on held-out 512² pages the L2 of the SVG falls ~13×
-  and the paths ~2.8×, at a few times the drawer's time).
+* else `centrelines`: strokes along the centrelines of its lines, read off its skeleton
+  (canvasdraw.vectorize.centrelines), as SLIDING_MODEL's strokes, then CENTRELINE_REFINE Adam steps
+  on all of them together through the renderer's twin (canvasdraw.vectorize.page_refine). The
+  picture keeps its own size unless its pen is wider than WIDEST px, the widest stroke a window
+  draws well (then it is shrunk to that, fewer pixels to refine — but never so far that its
+  thinnest lines fall below THINNEST px: a picture mixing pens keeps its fine lines). On held-out
+  512² pages this beat the sliding drawer (`--model sliding_10lstm`, 70 steps of refinement) in
+  L2, paths and time (docs/results.md, session 26); the sliding drawer stays a `--model` away.
 
 No JAX here: choosing runs on the thread that reads the inputs.
 """
@@ -32,12 +32,12 @@ from scipy import ndimage
 
 SINGLE_MODEL, SINGLE_SIZE = "lineart_20lstm", 64
 SINGLE_PENS = (1.5, 12.0)      # px at 64 px: the pens of its training drawings (canvasdraw.data.pen)
-SLIDING_MODEL = "sliding_10lstm"
-SLIDING_PEN = 4.0              # px: the pen of its training pages (scripts/prepare_drawings.py), as measured here
-SCALES = (1 / 8, 2.0)
+SLIDING_MODEL = "sliding_10lstm"   # its renderer draws the centreline strokes
+SMALLEST_SCALE = 1 / 8
 REFINE = 100
-PAGE_REFINE = 70
 PASSES = 4
+CENTRELINE_REFINE = 10
+WIDEST = 8.0                   # px: a wider pen is shrunk to this (the widest stroke of a 64 px window is 9.6 px)
 INK = 128                      # a pixel with at least this much ink belongs to a stroke
 THINNEST = 3.0                 # px: shrinking stops where the picture's thin lines (THIN_QUANTILE of its pen) would be thinner
 THIN_QUANTILE = 10             # percentile of the ridge's widths
@@ -45,9 +45,9 @@ THIN_QUANTILE = 10             # percentile of the ridge's widths
 
 @dataclasses.dataclass(frozen=True)
 class Choice:
-    """model: a shipped model name; drawer: single or sliding; scale: working pixels per input
+    """model: a shipped model name; drawer: single or centrelines; scale: working pixels per input
     pixel (single: 64 / the padded square's side); pen_px: the input's pen width (None: no ink);
-    refine: Adam steps after the drawer (single window only); passes: at most this many passes of the
+    refine: Adam steps after the drawer; passes: at most this many passes of the
     drawer (single window only); reason: one sentence for the JSON."""
 
     model: str
@@ -94,11 +94,12 @@ def choose(ink: np.ndarray) -> Choice:
                       f"the {pen:.1f} px pen is {pen * single_scale:.1f} px in one {SINGLE_SIZE} px window "
                       f"({SINGLE_MODEL} was trained on {SINGLE_PENS[0]}-{SINGLE_PENS[1]:g} px)")
     smallest = min(1.0, THINNEST / _width(ridge, THIN_QUANTILE))   # shrinking keeps thin lines THINNEST px
-    scale = float(np.clip(SLIDING_PEN / pen, max(SCALES[0], smallest), SCALES[1]))
-    return Choice(SLIDING_MODEL, "sliding", scale, pen, PAGE_REFINE, 1,
+    scale = float(np.clip(WIDEST / pen, max(SMALLEST_SCALE, smallest), 1.0))
+    return Choice(SLIDING_MODEL, "centrelines", scale, pen, CENTRELINE_REFINE, 1,
                   f"the {pen:.1f} px pen would be {pen * single_scale:.1f} px in one {SINGLE_SIZE} px window, "
-                  f"thinner than {SINGLE_PENS[0]} px: windows of the picture scaled ×{scale:.2f}, where its pen "
-                  f"is {pen * scale:.1f} px ({SLIDING_MODEL} was trained on {SLIDING_PEN:g} px)")
+                  f"thinner than {SINGLE_PENS[0]} px: centreline strokes of the picture"
+                  + (f" scaled ×{scale:.2f}, where its pen is {pen * scale:.1f} px," if scale < 1 else "")
+                  + f" refined {CENTRELINE_REFINE} steps ({SLIDING_MODEL}'s strokes)")
 
 
 def scaled(ink: np.ndarray, scale: float) -> np.ndarray:

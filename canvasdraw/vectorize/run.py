@@ -50,11 +50,12 @@ from canvasdraw.files import check_creatable, remove_stale_temporaries
 from canvasdraw.processes import die_with_parent
 from canvasdraw.render import svg
 from canvasdraw.store.models import Model, load_model
+from canvasdraw.vectorize.centrelines import CENTRELINE_STEP, centreline_strokes, traces
 from canvasdraw.vectorize.choice import SINGLE_MODEL, SINGLE_SIZE, SLIDING_MODEL, choose, scaled
 from canvasdraw.vectorize.economy import written_strokes
 from canvasdraw.vectorize.inputs import Picture, collect, read_picture, reads_colour, unique_stems
 from canvasdraw.vectorize.outputs import write_many, write_window_outputs
-from canvasdraw.vectorize.page_refine import can_refine, refine_windows
+from canvasdraw.vectorize.page_refine import LEARNING_RATE, can_refine, refine_windows
 from canvasdraw.vectorize.programs import writes_program
 from canvasdraw.vectorize.rooms import finds_rooms, write_room_many
 from canvasdraw.vectorize.single import draw_in_passes, draw_inks
@@ -67,7 +68,8 @@ THREADS = 1  # a helper thread reads inputs and renders; more contend for the GI
 PROCESSES = os.cpu_count() or 1        # worker processes writing files, for PROCESS_MIN inputs or more
 PROCESS_MIN = 512
 JOB = 64                               # inputs per file-writing task
-DRAWERS = ("auto", "single", "sliding", "hierarchical")
+DRAWERS = ("auto", "single", "sliding", "hierarchical", "centrelines")
+WINDOWED = ("sliding", "hierarchical", "centrelines")   # drawers of large pictures, window by window
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,17 +101,20 @@ class Options:
             raise UserError(f"drawer must be one of {', '.join(DRAWERS)} and order one of {', '.join(ORDERS)}")
         if self.passes is not None and self.passes < 1:
             raise UserError(f"need --passes >= 1, got {self.passes}")
-        if (self.passes or 1) > 1 and self.drawer in ("sliding", "hierarchical"):
+        if (self.passes or 1) > 1 and self.drawer in WINDOWED:
             raise UserError("--passes works with the single-window drawer only")
         if (self.passes or 1) > 1 and (model.renderer.composite != "ink" or model.translates):
             raise UserError(f"model {model.name} draws each picture once: no --passes (they add ink strokes to "
                             "a drawing of the picture itself)")
         if finds_rooms(model.facts):
-            if self.refine or self.drawer in ("sliding", "hierarchical"):
+            if self.refine or self.drawer in WINDOWED:
                 raise UserError(f"model {model.name} finds rooms in one window: no --refine, no --drawer "
                                 f"{self.drawer}")
-        elif model.renderer.channels != 1 and self.drawer in ("sliding", "hierarchical"):
+        elif model.renderer.channels != 1 and self.drawer in WINDOWED:
             raise UserError(f"model {model.name} draws colour pictures in one window: no --drawer {self.drawer}")
+        elif self.drawer == "centrelines" and not traces(model.renderer):
+            raise UserError(f"--drawer centrelines writes quadratic Bézier ink strokes; model {model.name}'s "
+                            f"{model.renderer.name} draws other actions")
         if self.refine and self.native(model) and not can_refine(model.renderer):
             raise UserError(f"--refine window by window needs an ink renderer with a differentiable twin; model "
                             f"{model.name}'s {model.renderer.name} has none: use --drawer single")
@@ -120,7 +125,7 @@ class Options:
     def native(self, model: Model) -> bool:
         """Whether pictures are read at their own size, for the sliding or hierarchical drawer:
         forced, or `auto` with a model trained on windows of large drawings."""
-        return self.drawer in ("sliding", "hierarchical") or (self.drawer == "auto" and bool(model.facts.get("slides")))
+        return self.drawer in WINDOWED or (self.drawer == "auto" and bool(model.facts.get("slides")))
 
 
 class _Run:
@@ -197,31 +202,41 @@ class _Run:
     def draw_large(self, picture: Picture) -> None:
         """Draws a picture window by window at its own size and queues its files."""
         model, o = self.model_of(picture), self.options
-        refine = self.refine_steps(picture, model)
+        refine, kind = self.refine_steps(picture, model), self.windowed_drawer(picture)
         ink = picture.ink.astype(np.float32) / 255
-        with tqdm(desc=f"  windows of {picture.stem}", unit="window", leave=False, disable=self.bar.disable) as windows:
-            def progress(done, total):
-                windows.total = total
-                windows.update(done - windows.n)
+        state, step = None, LEARNING_RATE
+        if kind == "centrelines":
+            strokes, step = centreline_strokes(model.renderer, picture.ink), CENTRELINE_STEP
+        else:
+            with tqdm(desc=f"  windows of {picture.stem}", unit="window", leave=False,
+                      disable=self.bar.disable) as windows:
+                def progress(done, total):
+                    windows.total = total
+                    windows.update(done - windows.n)
 
-            if o.drawer == "hierarchical":
-                strokes, state = hierarchical(model.drawer, model.renderer, ink, o.overlap, o.order, self.threads.map,
-                                              o.coarse.drawer if o.coarse else None, progress)
-            else:
-                strokes, state = slide(model.drawer, model.renderer, ink, o.overlap, o.order, map=self.threads.map,
-                                       progress=progress)
-        strokes = refine_windows(model.renderer, strokes, ink, refine)
+                if kind == "hierarchical":
+                    strokes, state = hierarchical(model.drawer, model.renderer, ink, o.overlap, o.order,
+                                                  self.threads.map, o.coarse.drawer if o.coarse else None, progress)
+                else:
+                    strokes, state = slide(model.drawer, model.renderer, ink, o.overlap, o.order,
+                                           map=self.threads.map, progress=progress)
+        strokes = refine_windows(model.renderer, strokes, ink, refine, step)
         if model.renderer.composite == "ink":  # strokes that draw nothing are not written, lines are joined
             strokes = joined_strokes(model.renderer, written_strokes(model.renderer, strokes, ink.shape, ink))
         svg_text = strokes_svg(model.renderer, strokes, *ink.shape, shown=(picture.height, picture.width))
         if strokes.chains:  # a joined path is no action: the drawing is the file as Cairo draws it
             state = svg.drawn(model.renderer, svg_text, ink.shape[1], ink.shape[0])
-        elif refine or (strokes.kept is not None and not strokes.kept.all()):
+        elif state is None or refine or (strokes.kept is not None and not strokes.kept.all()):
             state = render_strokes(model.renderer, strokes, *ink.shape)
-        kind = "hierarchical" if o.drawer == "hierarchical" else "sliding"
         self._count(self.threads.submit(lambda *job: [write_window_outputs(*job)], self.outdir, model.renderer,
                                         model.facts, picture, strokes, state, svg_text, kind, refine,
                                         state if strokes.chains else None), done=1)
+
+    def windowed_drawer(self, picture: Picture) -> str:
+        """How a large picture is drawn: the choice's drawer (no model named), else --drawer (auto: sliding)."""
+        if self.model is None:
+            return picture.choice["drawer"]
+        return "sliding" if self.options.drawer == "auto" else self.options.drawer
 
     def run(self, files: list[Path]) -> list[Picture]:
         """Draws every readable file; returns the pictures in the order their rows come back."""
