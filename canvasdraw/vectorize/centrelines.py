@@ -23,7 +23,8 @@ short of it or not, the line's last half-width follows the line's own heading in
 its width short of where the ink ends: the centre of the cap.
 
 Each piece is one stroke of a stroke renderer (quadratic Bézier actions: `traces`), in a window of
-side WINDOW centred on it (twice that for a line wider than such a window's widest stroke), as the sliding drawer's strokes are (canvasdraw.vectorize.window_strokes):
+side WINDOW centred on it (twice that for a line wider than such a window's widest stroke; moved
+inside the picture where it fits), as the sliding drawer's strokes are (canvasdraw.vectorize.window_strokes):
 the page refinement moves them together (canvasdraw.vectorize.page_refine) and pieces of one line
 are written as one path (canvasdraw.vectorize.joining).
 """
@@ -44,7 +45,8 @@ TOLERANCE = 0.8    # px: a piece's largest distance to the skeleton it stands fo
 SPAN = PATCHES[0] - 2 * MARGIN - 2   # px: a piece's extent with its width, anti-aliasing and margins fits
 WINDOW = 64        # px: each piece's window side (a window a sliding drawer would draw it in)
 CENTRELINE_STEP = 0.005   # Adam's step (window fractions, 0.3 px) refining pieces, which start on their
-                          # lines: on 4 training pages, 10 steps at 0.005 / 0.008 / 0.015 gave L2 0.0011 / 0.0014 / 0.0026
+                          # lines: on 4 training pages, 10 steps at 0.003 / 0.005 / 0.008 / 0.015 gave L2
+                          # 0.00108 / 0.00103 / 0.00143 / 0.00325
 HEADING = 6        # skeleton pixels from a junction over which an edge's direction is read
 NEIGHBOURS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
 CURVE = ("x0", "y0", "cx", "cy", "x1", "y1", "thickness")   # the action parameters a piece sets
@@ -118,12 +120,12 @@ def _length(points: np.ndarray) -> float:
     return float(np.linalg.norm(np.diff(points, axis=0), axis=1).sum())
 
 
-def _contracted(edges, centres: np.ndarray, width_along):
+def _contracted(edges, centres: np.ndarray, width_along, widest: float):
     """The graph (`_junction_graph`'s centres and edges) with each edge between two junctions
-    that is shorter than the line is wide contracted: its junctions are one, at their mean (the
+    that is shorter than the line is wide (at most `widest` px) contracted: its junctions are one, at their mean (the
     skeleton of a crossing of thick lines is two forks and a short edge between them)."""
-    short = [k for k, (points, (a, b)) in enumerate(edges)
-             if min(a, b) >= 0 and a != b and _length(points) < width_along(points)]
+    short = [k for k, (points, (a, b)) in enumerate(edges)   # (a skeleton step is at least a pixel long)
+             if min(a, b) >= 0 and a != b and len(points) <= widest + 2 and _length(points) < width_along(points)]
     pairs = np.array([edges[k][1] for k in short], int).reshape(-1, 2)
     links = sparse.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(centres),) * 2)
     count, junction_of = csgraph.connected_components(links, directed=False)
@@ -263,10 +265,10 @@ def centreline_strokes(renderer, ink: np.ndarray) -> Strokes:
 
     centres, edges = _junction_graph(skeleton)
     lonely = centres[[not any(j in ends for _, ends in edges) for j in range(len(centres))]]   # dots
-    edges, centres = _contracted(edges, centres, width_along)
-    lines = [_tips(_centred(line, centroids), free, float(width_along(line)), mask)
-             for line, free in _lines(edges, len(centres), width_along)]
-    pieces = np.array([p for line in lines for p in _pieces(line, float(width_along(line)))] +
+    edges, centres = _contracted(edges, centres, width_along, 2 * float(distance.max()))
+    lines = [(line, free, float(width_along(line))) for line, free in _lines(edges, len(centres), width_along)]
+    pieces = np.array([p for line, free, width in lines for p in _pieces(_tips(_centred(line, centroids), free, width,
+                                                                                   mask), width)] +
                       [np.stack([c, c, c]) for c in lonely]).reshape(-1, 3, 2)   # (N, start/control/end, y/x)
     t = np.linspace(0, 1, 9)[:, None]
     along = (1 - t) ** 2 * pieces[:, None, 0] + 2 * t * (1 - t) * pieces[:, None, 1] + t ** 2 * pieces[:, None, 2]
@@ -275,7 +277,10 @@ def centreline_strokes(renderer, ink: np.ndarray) -> Strokes:
     wide = widths > thinnest[1]   # wider than a window's widest stroke: in a window twice as large
     sides, thinnest, thickest = np.where(wide, 2 * WINDOW, WINDOW), *np.where(wide, thickest[:, None], thinnest[:, None])
     xy = pieces[..., ::-1] + 0.5   # (N, 3, 2) (x, y) in px, pixel centres at +0.5
-    corners = np.maximum(np.round((xy.min(1) + xy.max(1) - sides[:, None]) / 2).astype(int), 0)   # (N, 2) (x, y)
+    # (N, 2) (x, y), each window inside the picture where it fits: the page refinement then works
+    # on the picture's own size, one compiled program for every page of that size
+    room = np.maximum(np.array(ink.shape[::-1]) - sides[:, None], 0)
+    corners = np.clip(np.round((xy.min(1) + xy.max(1) - sides[:, None]) / 2).astype(int), 0, room)
     values = dict(OPTIONAL, thickness=np.clip((widths - thinnest) / (thickest - thinnest), 0, 1))
     values.update(zip(CURVE[:6], ((xy - corners[:, None]) / sides[:, None, None]).reshape(-1, 6).T))
     actions = np.stack([np.broadcast_to(values[p.name], len(pieces)) for p in renderer.action_spec], -1)
