@@ -17,6 +17,7 @@ from canvasdraw.data.sources import load_images
 from canvasdraw.render import svg
 from canvasdraw.vectorize.choice import (
     CENTRELINE_REFINE,
+    ROUGH,
     SINGLE_MODEL,
     SLIDING_MODEL,
     WIDEST,
@@ -119,7 +120,12 @@ def test_vectorize_without_a_model_chooses_by_pen_and_says_why(tmp_path):
     assert small["model"] == SINGLE_MODEL and small["choice"]["drawer"] == "single" and small["refine_steps"] == 5
     assert len(small["actions"]) + small["strokes_not_written"] == 20 * small["passes"] <= 80
     assert small["l2"] < 0.5 * small["blank_l2"]
-    assert large["model"] == SLIDING_MODEL and large["choice"]["scale"] == 1.0 and large["drawer"] == "centrelines"
+    assert large["model"] == SLIDING_MODEL and large["choice"]["scale"] == 1.0 and large["refine_steps"] == 5
+    # hard-edged lines with square ends: the centreline drawing leaves > ROUGH of the blank's error, so the
+    # sliding drawer draws them too and the closer drawing is kept
+    tried = large["choice"]["tried"]
+    assert set(tried) == {"centrelines", "sliding"} and tried["centrelines"] > ROUGH * large["blank_l2"]
+    assert large["drawer"] == min(tried, key=tried.get) and large["l2"] == pytest.approx(tried[large["drawer"]], abs=1e-6)
     text = (tmp_path / "out" / "large.svg").read_text()
     assert 'width="320" height="320"' in text and 'viewBox="0 0 320 320"' in text
     drawn = svg.rasterize(text, 320)[..., 3]

@@ -121,11 +121,13 @@ def _length(points: np.ndarray) -> float:
 
 
 def _contracted(edges, centres: np.ndarray, width_along, widest: float):
-    """The graph (`_junction_graph`'s centres and edges) with each edge between two junctions
-    that is shorter than the line is wide (at most `widest` px) contracted: its junctions are one, at their mean (the
+    """The graph (`_junction_graph`'s centres and edges) with each edge between two forks (three
+    or more edges meet) that is shorter than the line is wide (at most `widest` px) contracted: its junctions are one, at their mean (the
     skeleton of a crossing of thick lines is two forks and a short edge between them)."""
+    degree = np.bincount([j for _, ends in edges for j in ends if j >= 0], minlength=len(centres))
     short = [k for k, (points, (a, b)) in enumerate(edges)   # (a skeleton step is at least a pixel long)
-             if min(a, b) >= 0 and a != b and len(points) <= widest + 2 and _length(points) < width_along(points)]
+             if min(a, b) >= 0 and a != b and min(degree[a], degree[b]) >= 3 and len(points) <= widest + 2
+             and _length(points) < width_along(points)]
     pairs = np.array([edges[k][1] for k in short], int).reshape(-1, 2)
     links = sparse.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(centres),) * 2)
     count, junction_of = csgraph.connected_components(links, directed=False)
@@ -264,8 +266,8 @@ def centreline_strokes(renderer, ink: np.ndarray) -> Strokes:
         return np.where(thresholded > box - 2, thresholded, box * np.percentile(mass[y, x], 25, axis=-1))
 
     centres, edges = _junction_graph(skeleton)
-    lonely = centres[[not any(j in ends for _, ends in edges) for j in range(len(centres))]]   # dots
     edges, centres = _contracted(edges, centres, width_along, 2 * float(distance.max()))
+    lonely = np.delete(centres, [j for _, ends in edges for j in ends if j >= 0], axis=0)   # dots: no edge
     lines = [(line, free, float(width_along(line))) for line, free in _lines(edges, len(centres), width_along)]
     pieces = np.array([p for line, free, width in lines for p in _pieces(_tips(_centred(line, centroids), free, width,
                                                                                    mask), width)] +

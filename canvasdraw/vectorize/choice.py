@@ -17,7 +17,11 @@ picture is drawn at the working scale that gives it such a pen:
   draws well (then it is shrunk to that, fewer pixels to refine — but never so far that its
   thinnest lines fall below THINNEST px: a picture mixing pens keeps its fine lines). On held-out
   512² pages this beat the sliding drawer (`--model sliding_10lstm`, 70 steps of refinement) in
-  L2, paths and time (docs/results.md, session 26); the sliding drawer stays a `--model` away.
+  L2, paths and time (docs/results.md, session 26). Where the lines are too close or too thick
+  for their skeleton (dense scribbles in 512² mosaics of pen drawings) and the refined centreline
+  drawing leaves more than ROUGH of the empty drawing's error (training pages: ~1.2 %, training
+  mosaics: ~4 %), `vectorize` also draws the picture with SLIDING_MODEL window by window, then
+  PAGE_REFINE steps, the strokes that add little dropped on the way, and keeps the closer drawing.
 
 No JAX here: choosing runs on the thread that reads the inputs.
 """
@@ -37,6 +41,9 @@ SMALLEST_SCALE = 1 / 8
 REFINE = 100
 PASSES = 4
 CENTRELINE_REFINE = 10
+ROUGH = 0.03                   # of the empty drawing's error: a centreline drawing leaving more is redrawn by
+                               # the sliding drawer with PAGE_REFINE steps, the closer drawing kept
+PAGE_REFINE = 70
 WIDEST = 8.0                   # px: a wider pen is shrunk to this (the widest stroke of a 64 px window is 9.6 px)
 INK = 128                      # a pixel with at least this much ink belongs to a stroke
 THINNEST = 3.0                 # px: shrinking stops where the picture's thin lines (THIN_QUANTILE of its pen) would be thinner

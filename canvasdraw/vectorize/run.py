@@ -48,20 +48,18 @@ from canvasdraw.data.ink import square_ink
 from canvasdraw.errors import UserError
 from canvasdraw.files import check_creatable, remove_stale_temporaries
 from canvasdraw.processes import die_with_parent
-from canvasdraw.render import svg
 from canvasdraw.store.models import Model, load_model
-from canvasdraw.vectorize.centrelines import CENTRELINE_STEP, centreline_strokes, traces
-from canvasdraw.vectorize.choice import SINGLE_MODEL, SINGLE_SIZE, SLIDING_MODEL, choose, scaled
-from canvasdraw.vectorize.economy import written_strokes
+from canvasdraw.vectorize.centrelines import traces
+from canvasdraw.vectorize.choice import PAGE_REFINE, ROUGH, SINGLE_MODEL, SINGLE_SIZE, SLIDING_MODEL, choose, scaled
 from canvasdraw.vectorize.inputs import Picture, collect, read_picture, reads_colour, unique_stems
+from canvasdraw.vectorize.large import draw_windows
 from canvasdraw.vectorize.outputs import write_many, write_window_outputs
-from canvasdraw.vectorize.page_refine import LEARNING_RATE, can_refine, refine_windows
+from canvasdraw.vectorize.page_refine import can_refine
 from canvasdraw.vectorize.programs import writes_program
 from canvasdraw.vectorize.rooms import finds_rooms, write_room_many
 from canvasdraw.vectorize.single import draw_in_passes, draw_inks
-from canvasdraw.vectorize.sliding import ORDERS, hierarchical, slide
+from canvasdraw.vectorize.sliding import ORDERS
 from canvasdraw.vectorize.solids import draw_solids, draws_solids
-from canvasdraw.vectorize.window_strokes import joined_strokes, render_strokes, strokes_svg
 
 THREADS = 1  # a helper thread reads inputs and renders; more contend for the GIL (2 cores, 4,096
              # digits: 4 threads 426, 2 threads 471, 1 thread 521-536 images/s end to end)
@@ -200,37 +198,22 @@ class _Run:
             self._count(self.writers.submit(writer, jobs[part:part + JOB]))
 
     def draw_large(self, picture: Picture) -> None:
-        """Draws a picture window by window at its own size and queues its files."""
+        """Draws a picture window by window at its own size and queues its files. Without a model
+        named, a centreline drawing that leaves more than ROUGH of the empty drawing's error is
+        drawn by the sliding drawer too, and the closer drawing is kept (the JSON's choice says)."""
         model, o = self.model_of(picture), self.options
-        refine, kind = self.refine_steps(picture, model), self.windowed_drawer(picture)
-        ink = picture.ink.astype(np.float32) / 255
-        state, step = None, LEARNING_RATE
-        if kind == "centrelines":
-            strokes, step = centreline_strokes(model.renderer, picture.ink), CENTRELINE_STEP
-        else:
-            with tqdm(desc=f"  windows of {picture.stem}", unit="window", leave=False,
-                      disable=self.bar.disable) as windows:
-                def progress(done, total):
-                    windows.total = total
-                    windows.update(done - windows.n)
-
-                if kind == "hierarchical":
-                    strokes, state = hierarchical(model.drawer, model.renderer, ink, o.overlap, o.order,
-                                                  self.threads.map, o.coarse.drawer if o.coarse else None, progress)
-                else:
-                    strokes, state = slide(model.drawer, model.renderer, ink, o.overlap, o.order,
-                                           map=self.threads.map, progress=progress)
-        strokes = refine_windows(model.renderer, strokes, ink, refine, step)
-        if model.renderer.composite == "ink":  # strokes that draw nothing are not written, lines are joined
-            strokes = joined_strokes(model.renderer, written_strokes(model.renderer, strokes, ink.shape, ink))
-        svg_text = strokes_svg(model.renderer, strokes, *ink.shape, shown=(picture.height, picture.width))
-        if strokes.chains:  # a joined path is no action: the drawing is the file as Cairo draws it
-            state = svg.drawn(model.renderer, svg_text, ink.shape[1], ink.shape[0])
-        elif state is None or refine or (strokes.kept is not None and not strokes.kept.all()):
-            state = render_strokes(model.renderer, strokes, *ink.shape)
+        drawing = draw_windows(model, picture.ink, (picture.height, picture.width), self.windowed_drawer(picture),
+                               self.refine_steps(picture, model), o, self.threads.map, self.bar.disable)
+        blank = float(np.mean((picture.ink.astype(np.float32) / 255) ** 2))
+        if self.model is None and drawing.drawer == "centrelines" and drawing.l2 > ROUGH * blank:
+            other = draw_windows(model, picture.ink, (picture.height, picture.width), "sliding",
+                                 PAGE_REFINE if o.refine is None else o.refine, o, self.threads.map, self.bar.disable)
+            picture.choice["tried"] = {d.drawer: round(d.l2, 6) for d in (drawing, other)}
+            drawing = min(drawing, other, key=lambda d: d.l2)
         self._count(self.threads.submit(lambda *job: [write_window_outputs(*job)], self.outdir, model.renderer,
-                                        model.facts, picture, strokes, state, svg_text, kind, refine,
-                                        state if strokes.chains else None), done=1)
+                                        model.facts, picture, drawing.strokes, drawing.state, drawing.svg_text,
+                                        drawing.drawer, drawing.refine,
+                                        drawing.state if drawing.strokes.chains else None), done=1)
 
     def windowed_drawer(self, picture: Picture) -> str:
         """How a large picture is drawn: the choice's drawer (no model named), else --drawer (auto: sliding)."""
