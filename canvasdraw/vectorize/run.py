@@ -18,13 +18,14 @@ the border unless `invert` forces it, padded with the background to a centred sq
 S×S. The SVG's viewBox places that square so the input's own pixels span 0..W × 0..H.
 
 Without a model (`model=None`, the command's default) each picture is drawn as its pen width asks
-(canvasdraw.vectorize.choice): in one window of the shipped line-art model, or window by window by
-the shipped sliding model at a working scale; the JSON's "choice" says which, at what scale and why.
+(canvasdraw.vectorize.choice): in one window of the shipped line-art model, or along its
+centrelines (canvasdraw.vectorize.centrelines) as the shipped sliding model's strokes — redrawn by
+that sliding model where those leave it rough; the JSON's "choice" says which, at what scale and why.
 
 Pictures larger than the model's S×S window can instead be drawn at their own size by the sliding
 or hierarchical drawer (canvasdraw.vectorize.sliding): `drawer="auto"` does so for models trained on
 windows of large drawings (data `windows:...`), `sliding`/`hierarchical` force it for any model,
-`single` never. Their PNG and L2 are then at the input's own size, the overlay at 1×, and the
+`single` never; `centrelines` draws them along their centrelines instead of with the drawer. Their PNG and L2 are then at the input's own size, the overlay at 1×, and the
 JSON lists the strokes window by window (corner, side, actions in window coordinates). `refine`
 then moves all windows' strokes together towards the whole picture, through the renderer's twin
 (canvasdraw.vectorize.page_refine; `ink` renderers with a twin).
