@@ -32,16 +32,17 @@ class WindowDrawing:
 
 
 def draw_windows(model, ink: np.ndarray, shown: tuple[int, int], drawer: str, refine: int, options, map=map,
-                 quiet: bool = True) -> WindowDrawing:
+                 stem: str | None = None) -> WindowDrawing:
     """Draws ink (H, W) uint8 (255 = ink) with `drawer` (sliding, hierarchical or centrelines)
     and `refine` Adam steps; `shown` (height, width): the size the SVG asks to be shown at;
-    `options`: vectorize's (overlap, order, coarse); `map` runs the drawer's renderer calls."""
+    `options`: vectorize's (overlap, order, coarse); `map` runs the drawer's renderer calls;
+    `stem`: the picture's, for a progress bar of its windows (None: no bar)."""
     target, state = ink.astype(np.float32) / 255, None
     if drawer == "centrelines":
         strokes, step = centreline_strokes(model.renderer, ink), CENTRELINE_STEP
     else:
         step = LEARNING_RATE
-        with tqdm(desc="  windows", unit="window", leave=False, disable=quiet) as windows:
+        with tqdm(desc=f"  windows of {stem}", unit="window", leave=False, disable=stem is None) as windows:
             def progress(done, total):
                 windows.total = total
                 windows.update(done - windows.n)

@@ -50,6 +50,7 @@ from canvasdraw.errors import UserError
 from canvasdraw.files import check_creatable, remove_stale_temporaries
 from canvasdraw.processes import die_with_parent
 from canvasdraw.store.models import Model, load_model
+from canvasdraw.vectorize.advice import baseline
 from canvasdraw.vectorize.centrelines import traces
 from canvasdraw.vectorize.choice import PAGE_REFINE, ROUGH, SINGLE_MODEL, SINGLE_SIZE, SLIDING_MODEL, choose, scaled
 from canvasdraw.vectorize.inputs import Picture, collect, read_picture, reads_colour, unique_stems
@@ -203,12 +204,13 @@ class _Run:
         named, a centreline drawing that leaves more than ROUGH of the empty drawing's error is
         drawn by the sliding drawer too, and the closer drawing is kept (the JSON's choice says)."""
         model, o = self.model_of(picture), self.options
+        stem = None if self.bar.disable else picture.stem
         drawing = draw_windows(model, picture.ink, (picture.height, picture.width), self.windowed_drawer(picture),
-                               self.refine_steps(picture, model), o, self.threads.map, self.bar.disable)
-        blank = float(np.mean((picture.ink.astype(np.float32) / 255) ** 2))
+                               self.refine_steps(picture, model), o, self.threads.map, stem)
+        blank = baseline(picture.ink / 255, drawing.l2)["blank_l2"]
         if self.model is None and drawing.drawer == "centrelines" and drawing.l2 > ROUGH * blank:
             other = draw_windows(model, picture.ink, (picture.height, picture.width), "sliding",
-                                 PAGE_REFINE if o.refine is None else o.refine, o, self.threads.map, self.bar.disable)
+                                 PAGE_REFINE if o.refine is None else o.refine, o, self.threads.map, stem)
             picture.choice["tried"] = {d.drawer: round(d.l2, 6) for d in (drawing, other)}
             drawing = min(drawing, other, key=lambda d: d.l2)
         self._count(self.threads.submit(lambda *job: [write_window_outputs(*job)], self.outdir, model.renderer,
