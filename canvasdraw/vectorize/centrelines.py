@@ -1,15 +1,9 @@
 """Centreline strokes read off line art's skeleton: the classical start of large drawings.
 
-The ink (pixels of at least `choice.INK`) is thinned to its one-pixel skeleton (scikit-image). The skeleton
-is a graph: its *junctions* are the clusters of pixels with other than two skeleton neighbours
-(line ends, forks, crossings), its *edges* the simple paths of two-neighbour pixels between them.
-An edge from a fork to a free end shorter than the line is wide is a spur of the thinning (the
-corner of a thick pen) and is dropped; an edge that short between two forks is contracted (the
-skeleton of a crossing of thick lines is two forks and a short edge). At a junction, the two edges that continue each other
-most straightly (they turn by less than TURN) are one line, greedily, straightest first; a line
-goes on through a junction of exactly two edges whatever it turns. Each line is cut into
-quadratic Bézier pieces, each within TOLERANCE px of the skeleton and small enough that the page
-refinement draws it on its smallest patch (its points' span plus its width at most
+The ink (pixels of at least `choice.INK`) is thinned to its one-pixel skeleton (scikit-image), read
+as lines (canvasdraw.vectorize.skeleton_lines: spurs dropped, crossings contracted, lines going on
+straight through junctions). Each line is cut into quadratic Bézier pieces, each within TOLERANCE px of the skeleton and small enough that the page
+refinement draws it on its smallest patch (its curve's span plus its width along it at most
 `page_refine.PATCHES[0]` less the margins: one compiled program for the pieces of most pages).
 
 Two corrections make the pieces lie on their lines, not merely near them: the skeleton of a line
@@ -32,23 +26,20 @@ are written as one path (canvasdraw.vectorize.joining).
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage, sparse
-from scipy.sparse import csgraph
+from scipy import ndimage
 from skimage.morphology import skeletonize
 
 from canvasdraw.vectorize.choice import INK
 from canvasdraw.vectorize.page_refine import MARGIN, PATCHES
+from canvasdraw.vectorize.skeleton_lines import HEADING, contracted, junction_graph, skeleton_lines
 from canvasdraw.vectorize.window_strokes import Strokes
 
-TURN = 0.5         # cosine: at a fork, two edges are one line when it turns by less than ~60°
 TOLERANCE = 0.8    # px: a piece's largest distance to the skeleton it stands for
 SPAN = PATCHES[0] - 2 * MARGIN - 2   # px: a piece's extent with its width, anti-aliasing and margins fits
 WINDOW = 64        # px: each piece's window side (a window a sliding drawer would draw it in)
 CENTRELINE_STEP = 0.005   # Adam's step (window fractions, 0.3 px) refining pieces, which start on their
                           # lines: on 4 training pages, 10 steps at 0.003 / 0.005 / 0.008 / 0.015 gave L2
                           # 0.00108 / 0.00103 / 0.00143 / 0.00325
-HEADING = 6        # skeleton pixels from a junction over which an edge's direction is read
-NEIGHBOURS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
 CURVE = ("x0", "y0", "cx", "cy", "x1", "y1", "thickness")   # the action parameters a piece sets
 OPTIONAL = {"opacity": 1.0}                                  # others it may set, to these values
 
@@ -70,122 +61,6 @@ def stroke_widths(renderer, side: int) -> tuple[float, float]:
         ink = renderer.render(np.array([[values[n] for n in names]], np.float32), side)
         widths.append(float(ink[:, side // 2, 0].sum()))
     return widths[0], widths[1]
-
-
-def _junction_graph(skeleton: np.ndarray):
-    """The skeleton's junctions and edges: (the centres (J, 2) (y, x) of its junction clusters,
-    edges [(points (n, 2) (y, x) from one end to the other, the junctions' centres first and last,
-    (junction, junction) at its two ends, -1 where none: a loop)])."""
-    degree = ndimage.convolve(skeleton.astype(np.uint8), np.ones((3, 3), np.uint8), mode="constant") - 1
-    junction = skeleton & (degree != 2)
-    clusters, count = ndimage.label(junction, np.ones((3, 3)))
-    centres = np.array(ndimage.center_of_mass(junction, clusters, range(1, count + 1))).reshape(-1, 2)
-    paths, _ = ndimage.label(skeleton & ~junction, np.ones((3, 3)))
-    height, width = skeleton.shape
-    edges = []
-    for k, box in enumerate(ndimage.find_objects(paths), 1):
-        ys, xs = np.nonzero(paths[box] == k)
-        pixels = set(zip((ys + box[0].start).tolist(), (xs + box[1].start).tolist()))
-        path = _walk(pixels)
-        ends = []
-        for y, x in (path[0], path[-1]):   # the clusters next to each end, a different one for each if it can
-            near = sorted({int(clusters[y + dy, x + dx]) - 1 for dy, dx in NEIGHBOURS
-                           if 0 <= y + dy < height and 0 <= x + dx < width and clusters[y + dy, x + dx]})
-            ends.append(next((j for j in near if j not in ends), near[0] if near else -1))
-        points = np.array(path, float)
-        if len(path) > 2 and ends == [-1, -1] and max(abs(path[0][0] - path[-1][0]), abs(path[0][1] - path[-1][1])) <= 1:
-            points = np.vstack([points, points[:1]])   # a closed loop
-        edges.append((np.vstack([centres[j] for j in ends[:1] if j >= 0] + [points] +
-                                [centres[j] for j in ends[1:] if j >= 0]), tuple(ends)))
-    return centres, edges
-
-
-def _walk(pixels: set) -> list[tuple[int, int]]:
-    """The pixels of one simple 8-connected path in order, from an end (any pixel of a loop);
-    a step goes to a side neighbour before a diagonal one."""
-    ends = [p for p in pixels if sum((p[0] + dy, p[1] + dx) in pixels for dy, dx in NEIGHBOURS) <= 1]
-    path = [min(ends) if ends else min(pixels)]
-    seen = {path[0]}
-    while True:
-        y, x = path[-1]
-        step = min(((abs(dy) + abs(dx), (y + dy, x + dx)) for dy, dx in NEIGHBOURS
-                    if (y + dy, x + dx) in pixels and (y + dy, x + dx) not in seen), default=None)
-        if step is None:
-            return path
-        path.append(step[1])
-        seen.add(step[1])
-
-
-def _length(points: np.ndarray) -> float:
-    return float(np.linalg.norm(np.diff(points, axis=0), axis=1).sum())
-
-
-def _contracted(edges, centres: np.ndarray, width_along, widest: float):
-    """The graph (`_junction_graph`'s centres and edges) with each edge between two forks (three
-    or more edges meet) that is shorter than the line is wide (at most `widest` px) contracted: its junctions are one, at their mean (the
-    skeleton of a crossing of thick lines is two forks and a short edge between them)."""
-    degree = np.bincount([j for _, ends in edges for j in ends if j >= 0], minlength=len(centres))
-    short = [k for k, (points, (a, b)) in enumerate(edges)   # (a skeleton step is at least a pixel long)
-             if min(a, b) >= 0 and a != b and min(degree[a], degree[b]) >= 3 and len(points) <= widest + 2
-             and _length(points) < width_along(points)]
-    pairs = np.array([edges[k][1] for k in short], int).reshape(-1, 2)
-    links = sparse.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(centres),) * 2)
-    count, junction_of = csgraph.connected_components(links, directed=False)
-    merged = np.zeros((count, 2))
-    np.add.at(merged, junction_of, centres)
-    merged /= np.bincount(junction_of, minlength=count)[:, None]
-    kept = []
-    for k, (points, ends) in enumerate(edges):
-        if k not in short:
-            points, ends = points.copy(), tuple(int(junction_of[j]) if j >= 0 else -1 for j in ends)
-            for index, j in ((0, ends[0]), (-1, ends[1])):
-                if j >= 0:
-                    points[index] = merged[j]
-            kept.append((points, ends))
-    return kept, merged
-
-
-def _lines(edges, count: int, width_along) -> list[tuple[np.ndarray, tuple[bool, bool]]]:
-    """The edges (`_junction_graph`) joined into lines (module docstring): per line its points
-    (n, 2) (y, x) and whether its start and its end are free (no other line meets them).
-    `width_along(points)` is the line's width (px) there."""
-    at = [[] for _ in range(count)]   # per junction: the (edge, end) pairs that meet there
-    for k, (_, ends) in enumerate(edges):
-        for end, j in enumerate(ends):
-            if j >= 0:
-                at[j].append((k, end))
-    degree = [len(a) for a in at]
-    kept = [not (sum(degree[j] == 1 for j in ends if j >= 0) == 1 and any(degree[j] >= 3 for j in ends if j >= 0)
-                 and _length(points) < width_along(points))
-            for points, ends in edges]
-
-    def heading(edge: int, end: int) -> np.ndarray:   # unit direction leaving the junction
-        points = edges[edge][0] if end == 0 else edges[edge][0][::-1]
-        away = points[min(len(points) - 1, HEADING)] - points[0]
-        return away / max(np.linalg.norm(away), 1e-9)
-
-    joined = {}   # (edge, end) -> the (edge, end) the line goes on through
-    for meeting in at:
-        ends = [e for e in meeting if kept[e[0]]]
-        turns = sorted(((-float(heading(*a) @ heading(*b)), a, b) for i, a in enumerate(ends) for b in ends[i + 1:]
-                        if a[0] != b[0]), key=lambda t: -t[0])
-        for straightness, a, b in turns:
-            if a not in joined and b not in joined and (straightness > TURN or len(ends) == 2):
-                joined[a], joined[b] = b, a
-    lines, done = [], set()
-    firsts = [(k, e) for k in range(len(edges)) for e in (0, 1) if kept[k] and (k, e) not in joined]
-    for k, end in firsts + [(k, 0) for k in range(len(edges)) if kept[k]]:   # line ends first, then loops
-        if k in done:
-            continue
-        parts, first = [], edges[k][1][end]
-        while k not in done:
-            done.add(k)
-            points = edges[k][0] if end == 0 else edges[k][0][::-1]
-            parts.append(points if not parts else points[1:])
-            last = edges[k][1][1 - end]
-            k, end = joined.get((k, 1 - end), (k, end))
-        lines.append((np.vstack(parts), (first >= 0 and degree[first] == 1, last >= 0 and degree[last] == 1)))
-    return lines
 
 
 def _tips(line: np.ndarray, free: tuple[bool, bool], width: float, mask: np.ndarray) -> np.ndarray:
@@ -235,16 +110,48 @@ def _centred(line: np.ndarray, centroids: np.ndarray) -> np.ndarray:
     return line + (shift * normal).sum(1, keepdims=True) * normal
 
 
-def _pieces(points: np.ndarray, width: float) -> list[np.ndarray]:
-    """A line (n, 2) of about `width` px as pieces (module docstring): (3, 2) start, control and
-    end point each."""
+def _curve(pieces: np.ndarray, samples: int = 9) -> np.ndarray:
+    """Points (..., samples, 2) along quadratic Béziers (..., 3, 2) (start, control, end)."""
+    t = np.linspace(0, 1, samples)[:, None]
+    return (1 - t) ** 2 * pieces[..., None, 0, :] + 2 * t * (1 - t) * pieces[..., None, 1, :] + t ** 2 * pieces[..., None, 2, :]
+
+
+def _dense(line: np.ndarray) -> np.ndarray:
+    """The line (n, 2) with points added on its steps longer than a pixel (a free end's tip is
+    one step of up to half the width): every part of it can then be cut into pieces."""
+    if len(line) < 2:
+        return line
+    counts = np.maximum(1, np.ceil(np.linalg.norm(np.diff(line, axis=0), axis=1))).astype(int)
+    step = np.repeat(np.arange(len(counts)), counts)
+    fraction = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)) / np.repeat(counts, counts)
+    return np.vstack([line[step] + fraction[:, None] * (line[step + 1] - line[step]), line[-1:]])
+
+
+def _pieces(points: np.ndarray, width_along) -> list[np.ndarray]:
+    """A line (n, 2) as pieces (module docstring): (3, 2) start, control and end point each;
+    `width_along(points)`: the line's width (px) along points (k, 2)."""
     control, error, _ = _fit(points)
-    span = np.ptp(points, axis=0).max() + width
-    if len(points) <= 3 or (error.max() <= TOLERANCE and span <= SPAN):
-        return [np.stack([points[0], control, points[-1]])]
-    cut = int(np.argmax(error)) if error.max() > TOLERANCE else len(points) // 2
+    piece = np.stack([points[0], control, points[-1]])
+    curve = _curve(piece)   # its own extent (it may bulge past its points' box) and width
+    extent, width = np.ptp(curve, axis=0).max(), width_along(curve)
+    if len(points) <= 3 or (error.max() <= TOLERANCE and extent + width <= SPAN):
+        return [piece]
+    if error.max() > TOLERANCE:   # at the point farthest off the curve
+        cut = int(np.argmax(error))
+    else:                         # too long: into as few parts of equal length as fit
+        along = np.r_[0, np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))]
+        cut = int(np.searchsorted(along, along[-1] / np.ceil(extent / max(SPAN - width, 1.0)), "right")) - 1
     cut = min(max(cut, 1), len(points) - 2)
-    return _pieces(points[:cut + 1], width) + _pieces(points[cut:], width)
+    return _pieces(points[:cut + 1], width_along) + _pieces(points[cut:], width_along)
+
+
+def _piece_width(piece: np.ndarray, caps: list, width: float, width_along) -> float:
+    """A piece's (3, 2) width: `width_along` its curve, but for the points within half the line's
+    `width` of the free ends `caps` it holds (the ink thins out around a cap's centre); `width`
+    if that leaves nothing."""
+    curve = _curve(piece)
+    off = np.all([np.linalg.norm(curve - cap, axis=1) >= width / 2 for cap in caps] + [np.ones(len(curve), bool)], axis=0)
+    return float(width_along(curve[off])) if np.any(off) else width
 
 
 def centreline_strokes(renderer, ink: np.ndarray) -> Strokes:
@@ -265,16 +172,18 @@ def centreline_strokes(renderer, ink: np.ndarray) -> Strokes:
         thresholded = 2 * np.median(distance[y, x], axis=-1) - 0.5   # the pixels' distance to the paper
         return np.where(thresholded > box - 2, thresholded, box * np.percentile(mass[y, x], 25, axis=-1))
 
-    centres, edges = _junction_graph(skeleton)
-    edges, centres = _contracted(edges, centres, width_along, 2 * float(distance.max()))
+    centres, edges = junction_graph(skeleton)
+    edges, centres = contracted(edges, centres, width_along, 2 * float(distance.max()))
     lonely = np.delete(centres, [j for _, ends in edges for j in ends if j >= 0], axis=0)   # dots: no edge
-    lines = [(line, free, float(width_along(line))) for line, free in _lines(edges, len(centres), width_along)]
-    pieces = np.array([p for line, free, width in lines for p in _pieces(_tips(_centred(line, centroids), free, width,
-                                                                                   mask), width)] +
-                      [np.stack([c, c, c]) for c in lonely]).reshape(-1, 3, 2)   # (N, start/control/end, y/x)
-    t = np.linspace(0, 1, 9)[:, None]
-    along = (1 - t) ** 2 * pieces[:, None, 0] + 2 * t * (1 - t) * pieces[:, None, 1] + t ** 2 * pieces[:, None, 2]
-    widths = width_along(along)
+    lines = [(line, free, float(width_along(line))) for line, free in skeleton_lines(edges, len(centres), width_along)]
+    drawn = [(_pieces(_dense(_tips(_centred(line, centroids), free, width, mask)), width_along), free, width)
+             for line, free, width in lines]
+    dots = [np.stack([c, c, c]) for c in lonely]
+    pieces = np.array([p for line, _, _ in drawn for p in line] + dots).reshape(-1, 3, 2)   # (N, start/control/end, y/x)
+    widths = np.array([_piece_width(p, [p[0]] * (k == 0 and free[0]) + [p[-1]] * (k == len(line) - 1 and free[1]),
+                                    width, width_along)
+                       for line, free, width in drawn for k, p in enumerate(line)] +
+                      [float(width_along(_curve(dot))) for dot in dots])
     thinnest, thickest = np.array(stroke_widths(renderer, WINDOW)), np.array(stroke_widths(renderer, 2 * WINDOW))
     wide = widths > thinnest[1]   # wider than a window's widest stroke: in a window twice as large
     sides, thinnest, thickest = np.where(wide, 2 * WINDOW, WINDOW), *np.where(wide, thickest[:, None], thinnest[:, None])

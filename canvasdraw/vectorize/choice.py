@@ -16,12 +16,13 @@ picture is drawn at the working scale that gives it such a pen:
   picture keeps its own size unless its pen is wider than WIDEST px, the widest stroke a window
   draws well (then it is shrunk to that, fewer pixels to refine — but never so far that its
   thinnest lines fall below THINNEST px: a picture mixing pens keeps its fine lines). On held-out
-  512² pages this beat the sliding drawer (`--model sliding_10lstm`, 70 steps of refinement) in
-  L2, paths and time (docs/results.md, session 26). Where the lines are too close or too thick
-  for their skeleton (dense scribbles in 512² mosaics of pen drawings) and the refined centreline
-  drawing leaves more than ROUGH of the empty drawing's error (training pages: ~1.2 %, training
-  mosaics: ~4 %), `vectorize` also draws the picture with SLIDING_MODEL window by window, then
-  PAGE_REFINE steps, the strokes that add little dropped on the way, and keeps the closer drawing.
+  512² pages and mosaics of pen drawings this beat the sliding drawer (`--model sliding_10lstm`,
+  70 steps of refinement) in L2, paths and time (docs/results.md, sessions 26-27; on 4 training
+  mosaics 10 / 20 / 30 steps left 2.9 / 1.9 / 1.5 % of the empty drawing's error, pages 1.3 / 0.7
+  / 0.5 %). Where the lines are too close or too thick for their skeleton and the refined
+  centreline drawing leaves more than ROUGH of the empty drawing's error, `vectorize` also draws
+  the picture with SLIDING_MODEL window by window, then PAGE_REFINE steps, the strokes that add
+  little dropped on the way, and keeps the closer drawing.
 
 No JAX here: choosing runs on the thread that reads the inputs.
 """
@@ -40,7 +41,7 @@ SLIDING_MODEL = "sliding_10lstm"   # its renderer draws the centreline strokes
 SMALLEST_SCALE = 1 / 8
 REFINE = 100
 PASSES = 4
-CENTRELINE_REFINE = 10
+CENTRELINE_REFINE = 30
 ROUGH = 0.03                   # of the empty drawing's error: a centreline drawing leaving more is redrawn by
                                # the sliding drawer with PAGE_REFINE steps, the closer drawing kept
 PAGE_REFINE = 70

@@ -35,8 +35,11 @@ from canvasdraw.vectorize.window_strokes import Strokes
 OPAQUE = 1 - 1e-4    # coverage is clipped below 1: log(1 − a) and its gradient stay finite
 MARGIN = 4           # px around a stroke's drawing that its patch keeps: room to move
 PATCHES = (32,)      # patch sides (px) below the window's own: each adds a compiled group
-STROKES = 256        # stroke counts per patch size are padded to a multiple of this: pages of similar
-                     # stroke counts share a compiled program (powers of two: 1.5× slower steps)
+STROKES = 256        # stroke counts of the smallest patches are padded to a multiple of this, of larger
+                     # patches to one of as many pixels (16 strokes of 128 px): pages of similar stroke
+                     # counts share a compiled program (powers of two: 1.5× slower steps), and a few
+                     # wide strokes no longer pay for 256 large patches (10 steps on a 512² mosaic of
+                     # pen drawings: 1.8 s -> 0.5 s)
 THIN_AT = 0.3        # of the steps (from THIN_FROM steps on): then the strokes that add little are dropped
 THIN_FROM = 40
 SPARING = 3.0        # summed squared error (pixels of the working scale) a stroke must save to stay
@@ -124,7 +127,8 @@ def _moved(renderer, strokes: Strokes, ink: np.ndarray, steps: int, learning_rat
     members = [np.flatnonzero((sides == side) & (patch == size) & live) for side, size in shapes]
     groups = []
     for (_, size), member in zip(shapes, members):
-        padded = -(-len(member) // STROKES) * STROKES
+        multiple = max(1, STROKES * PATCHES[0] ** 2 // size ** 2)
+        padded = -(-len(member) // multiple) * multiple
         at = np.zeros((padded, 2), int)   # the patches' top-left (y, x) in the picture
         at[:len(member)] = corners[member] + origin[member, ::-1]
         groups.append(tuple(jnp.asarray(x) for x in (
