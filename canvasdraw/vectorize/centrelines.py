@@ -110,6 +110,16 @@ def _centred(line: np.ndarray, centroids: np.ndarray) -> np.ndarray:
     return line + (shift * normal).sum(1, keepdims=True) * normal
 
 
+def _quantile(values: np.ndarray, q: float) -> np.ndarray:
+    """The q-quantile of values (..., n) over its last axis, interpolated as np.quantile's default
+    (which costs ~10× more on the few values of one piece, called for every piece)."""
+    ordered = np.sort(values, axis=-1)
+    at = q * (values.shape[-1] - 1)
+    below = int(np.floor(at))
+    above = min(below + 1, values.shape[-1] - 1)
+    return ordered[..., below] + (at - below) * (ordered[..., above] - ordered[..., below])
+
+
 def _curve(pieces: np.ndarray, samples: int = 9) -> np.ndarray:
     """Points (..., samples, 2) along quadratic Béziers (..., 3, 2) (start, control, end)."""
     t = np.linspace(0, 1, samples)[:, None]
@@ -169,8 +179,8 @@ def centreline_strokes(renderer, ink: np.ndarray) -> Strokes:
 
     def width_along(points):   # points (..., n, 2) (y, x) -> the widths (...) of the lines along them
         y, x = np.moveaxis(np.clip(np.round(points).astype(int), 0, np.array(mask.shape) - 1), -1, 0)
-        thresholded = 2 * np.median(distance[y, x], axis=-1) - 0.5   # the pixels' distance to the paper
-        return np.where(thresholded > box - 2, thresholded, box * np.percentile(mass[y, x], 25, axis=-1))
+        thresholded = 2 * _quantile(distance[y, x], 0.5) - 0.5   # the pixels' distance to the paper
+        return np.where(thresholded > box - 2, thresholded, box * _quantile(mass[y, x], 0.25))
 
     centres, edges = junction_graph(skeleton)
     edges, centres = contracted(edges, centres, width_along, 2 * float(distance.max()))
