@@ -39,7 +39,8 @@ SPAN = PATCHES[0] - 2 * MARGIN - 2   # px: a piece's extent with its width, anti
 WINDOW = 64        # px: each piece's window side (a window a sliding drawer would draw it in)
 CENTRELINE_STEP = 0.005   # Adam's step (window fractions, 0.3 px) refining pieces, which start on their
                           # lines: on 4 training pages, 10 steps at 0.003 / 0.005 / 0.008 / 0.015 gave L2
-                          # 0.00108 / 0.00103 / 0.00143 / 0.00325
+                          # 0.00108 / 0.00103 / 0.00143 / 0.00325; 30 steps at 0.0035 / 0.005 / 0.008 on 4
+                          # training mosaics 0.0029 / 0.0027 / 0.0026, on 4 pages 0.0004 / 0.0004 / 0.0005
 CURVE = ("x0", "y0", "cx", "cy", "x1", "y1", "thickness")   # the action parameters a piece sets
 OPTIONAL = {"opacity": 1.0}                                  # others it may set, to these values
 
