@@ -1,7 +1,8 @@
 """canvasdraw beside the outline tracers potrace and vtracer, on held-out line art, in one run.
 
     python scripts/bench_peers.py --mnist ../shared/data/mnist --drawings data/drawings --out runs/bench_peers \
-        [--count 200] [--pages 8] [--figures docs/images] [--json runs/bench_peers.json]
+        [--count 200] [--pages 8] [--mosaics 4] [--icons 4] [--sets mnist,symbols,pen,pages,mosaics,icons] \
+        [--figures docs/images] [--json runs/bench_peers.json]
 
 Peers (not dependencies of canvasdraw): potrace, the Debian package (`apt-get install potrace`; the
 tracer behind Inkscape's "Trace bitmap"), and vtracer (`pip install 'canvasdraw[bench]'`). Each
@@ -11,8 +12,9 @@ Data sets, all held out: `mnist` (the first COUNT MNIST-64 test digits), `symbol
 characters of at most 8 strokes, test split, 64 px; needs `canvasdraw[symbols]`), `pen` (COUNT
 generated pen drawings, widths 1.5–12 px at 64 px, canvasdraw.data.pen), `pages` (the first PAGES
 512² held-out pages of scripts/prepare_drawings.py), `mosaics` (MOSAICS 512² pictures of 8×8 held-out
-pen drawings each, pens mixed: large line art in a style the sliding drawer never saw). Each is
-written as black-on-white PNGs.
+pen drawings each, pens mixed: large line art in a style the sliding drawer never saw), `icons`
+(ICONS 512² pictures of 4×4 held-out KanjiVG characters drawn at 128 px: the line art of the line-art
+issue's 512² row, mosaics of 16 outline icons). Each is written as black-on-white PNGs.
 
 One process per tool over a folder (ours: `canvasdraw vectorize FOLDER -o OUT`, the default command,
 process start included; on some sets also with the options of OTHER_DRAWINGS). Per tool and set: L2 — the tool's SVG drawn by cairosvg at the input's
@@ -49,7 +51,9 @@ POTRACE_GRID = [("-O", "0"), ("-O", "0.2"), ("-O", "1"), ("-a", "0"), ("-a", "0"
 # Drawings of ours beside the default: a drawer without refinement on digits; on large pictures the
 # sliding drawer with the refinement and thinning it had as the default before session 26
 SLIDING = ["--model", "sliding_10lstm", "--refine", "70"]
-OTHER_DRAWINGS = {"mnist": [["--model", "mnist_20lstm"]], "pages": [SLIDING], "mosaics": [SLIDING]}
+OTHER_DRAWINGS = {"mnist": [["--model", "mnist_20lstm"]], "pages": [SLIDING], "mosaics": [SLIDING],
+                  "icons": [SLIDING]}
+LARGE = ("pages", "mosaics", "icons")   # sets of 512² pictures: contact sheets at 128 px
 VTRACER_GRID = [dict(mode="spline"), dict(mode="polygon"), dict(length_threshold=10.0), dict(filter_speckle=16),
                 dict(mode="polygon", corner_threshold=180)]
 
@@ -73,6 +77,8 @@ def data_sets(args) -> dict[str, list[np.ndarray]]:
     sets["pages"] = [ink_of(Image.open(p)) for p in pages]
     tiles = pens[args.count:]   # not the `pen` set's drawings
     sets["mosaics"] = [mosaic(tiles[64 * k:64 * (k + 1)]) for k in range(args.mosaics)]
+    icons = load_images("kanjivg:8", 128, "test").hints[:16 * args.icons, ..., 0]
+    sets["icons"] = [mosaic(icons[16 * k:16 * (k + 1)], 4) for k in range(len(icons) // 16)]
     return sets
 
 
@@ -233,6 +239,7 @@ def main():
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--pages", type=int, default=8)
     parser.add_argument("--mosaics", type=int, default=4)
+    parser.add_argument("--icons", type=int, default=4)
     parser.add_argument("--figures", type=Path, default=None, help="write a contact sheet per set here")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--sets", default="mnist,symbols,pen,pages")
@@ -271,7 +278,7 @@ def main():
         if args.figures:
             outs = {"ours": args.out / "ours" / name, "potrace": rows["potrace default"]["out"],
                     "vtracer": rows["vtracer default"]["out"]}
-            sheet = contact_sheet(name, paths, inks, outs, args.figures, 128 if name in ("pages", "mosaics") else 64)
+            sheet = contact_sheet(name, paths, inks, outs, args.figures, 128 if name in LARGE else 64)
             print(f"contact sheet: {sheet}")
     if args.json:
         for result in results.values():
