@@ -10,7 +10,7 @@ from PIL import Image
 from canvasdraw import load_renderer
 from canvasdraw.cli.main import main
 from canvasdraw.render import svg
-from canvasdraw.vectorize.centrelines import centreline_strokes, stroke_widths, traces
+from canvasdraw.vectorize.centrelines import _quantile, centreline_strokes, stroke_widths, traces
 from canvasdraw.vectorize.economy import written_strokes
 from canvasdraw.vectorize.window_strokes import joined_strokes, strokes_svg
 
@@ -75,6 +75,23 @@ def test_a_thick_corner_has_no_spur_and_no_ink_means_no_strokes():
     assert written.paths() <= 2   # the two arms (a right angle is not joined into one path)
     assert np.mean((drawn - ink / 255) ** 2) < 0.03 * np.mean((ink / 255) ** 2)
     assert len(centreline_strokes(renderer, np.zeros((64, 64), np.uint8))) == 0
+
+
+def test_a_blob_whose_skeleton_is_all_spurs_is_still_drawn():
+    renderer = load_renderer("bezier_alpha")
+    # a small triangle under a 14 px round pen: a filled blob whose three skeleton edges are all
+    # shorter than it is wide (session 26 dropped them all and drew nothing)
+    ink = _ink('<path d="M70 75 L90 75 L80 90 Z" stroke-width="14" stroke-linejoin="round"/>')
+    written, drawn = _written(renderer, ink)
+    assert written.paths() == 1
+    assert np.mean((drawn - ink / 255) ** 2) < 0.4 * np.mean((ink / 255) ** 2)
+
+
+def test_quantiles_match_numpy():
+    values = np.random.default_rng(0).random((4, 3, 9))
+    for q in (0.25, 0.5):
+        np.testing.assert_allclose(_quantile(values, q), np.quantile(values, q, axis=-1))
+    assert _quantile(np.array([2.0]), 0.25) == 2.0
 
 
 def test_only_quadratic_ink_stroke_renderers_are_traced():

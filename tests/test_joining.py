@@ -40,6 +40,13 @@ def test_strokes_that_turn_differ_in_width_or_opacity_or_are_far_apart_stay_apar
     assert chains(pieces(line((10, 30), (30, 30)), line((34, 30), (50, 30)))) == []          # 4 px gap
 
 
+def test_a_chain_keeps_its_widths_within_the_spread_not_just_each_pair():
+    # 2.43, 2.88 and 3.33 px: each neighbour within 0.45 px, the three 0.9 px apart
+    a, b, c = (line((10 + 15 * k, 30), (25 + 15 * k, 30), thickness=0.2 + 0.05 * k) for k in range(3))
+    assert len(chains(pieces(a, b))) == 1 and len(chains(pieces(b, c))) == 1
+    assert max(len(chain) for chain in chains(pieces(a, b, c))) == 2
+
+
 def test_a_stroke_cut_by_its_window_is_not_joined():
     assert pieces(line((40, 30), (70, 30)))[0] is None
     assert pieces(line((40, 30), (62, 30)))[0] is not None

@@ -107,6 +107,10 @@ def test_strokes_that_draw_nothing_are_dropped_in_drawing_order():
     corners = np.array([[0, 0], [32, 32]])
     kept = visible_strokes(coverages_of(renderer, np.stack([stroke, other]), 64), corners, (64, 64))
     assert kept.tolist() == [True, False]
+    # the same through the windows' economy, which cuts each coverage to its ink's box first: a
+    # box starting below the picture must not count the picture's pixels from the far end
+    windows = Strokes(corners, np.array([64, 64]), np.stack([stroke, other])[:, None])
+    assert written_strokes(renderer, windows, (64, 64)).kept[:, 0].tolist() == [True, False]
 
 
 def test_vectorize_without_a_model_chooses_by_pen_and_says_why(tmp_path):

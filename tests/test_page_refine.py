@@ -6,7 +6,7 @@ import numpy as np
 
 from canvasdraw import load_renderer
 from canvasdraw.render import Renderer, polyline_coverage, svg
-from canvasdraw.vectorize.page_refine import THIN_FROM, can_refine, refine_windows
+from canvasdraw.vectorize.page_refine import THIN_FROM, can_refine, padded_count, refine_windows
 from canvasdraw.vectorize.window_strokes import Strokes, render_strokes, strokes_svg
 
 
@@ -90,3 +90,8 @@ def test_strokes_that_add_little_are_dropped_on_the_way_and_the_rest_still_move(
     kept = refined.actions[refined.kept]
     np.testing.assert_allclose(kept[0, [1, 3, 5]], 0.5 + 2 / 64, atol=0.6 / 64)
     assert refine_windows(renderer, strokes, target, THIN_FROM - 1).kept is None   # few steps: none dropped
+
+
+def test_groups_of_large_patches_are_padded_to_as_many_pixels_as_the_smallest():
+    assert padded_count(300, 32) == 512 and padded_count(256, 32) == 256
+    assert padded_count(14, 128) == 16 and padded_count(5, 64) == 64   # not 256 strokes of 128² pixels

@@ -108,6 +108,12 @@ def refine_windows(renderer, strokes: Strokes, ink: np.ndarray, steps: int,
     return _moved(renderer, strokes, ink, steps - first, learning_rate)
 
 
+def padded_count(count: int, patch: int) -> int:
+    """How many strokes a group of `count` strokes on `patch` px patches is padded to (STROKES)."""
+    multiple = max(1, STROKES * PATCHES[0] ** 2 // patch ** 2)
+    return -(-count // multiple) * multiple
+
+
 def _moved(renderer, strokes: Strokes, ink: np.ndarray, steps: int, learning_rate: float) -> Strokes:
     """The strokes after `steps` Adam steps through the twin (module docstring) towards ink (H, W)
     in [0, 1]; only the strokes `kept` move and draw. The picture is padded to whole windows with
@@ -127,8 +133,7 @@ def _moved(renderer, strokes: Strokes, ink: np.ndarray, steps: int, learning_rat
     members = [np.flatnonzero((sides == side) & (patch == size) & live) for side, size in shapes]
     groups = []
     for (_, size), member in zip(shapes, members):
-        multiple = max(1, STROKES * PATCHES[0] ** 2 // size ** 2)
-        padded = -(-len(member) // multiple) * multiple
+        padded = padded_count(len(member), size)
         at = np.zeros((padded, 2), int)   # the patches' top-left (y, x) in the picture
         at[:len(member)] = corners[member] + origin[member, ::-1]
         groups.append(tuple(jnp.asarray(x) for x in (
