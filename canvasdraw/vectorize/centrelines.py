@@ -2,9 +2,11 @@
 
 The ink (pixels of at least `choice.INK`) is thinned to its one-pixel skeleton (scikit-image), read
 as lines (canvasdraw.vectorize.skeleton_lines: spurs dropped, crossings contracted, lines going on
-straight through junctions). Each line is cut into quadratic Bézier pieces, each within TOLERANCE px of the skeleton and small enough that the page
-refinement draws it on its smallest patch (its curve's span plus its width along it at most
-`page_refine.PATCHES[0]` less the margins: one compiled program for the pieces of most pages).
+straight through junctions). Each line is cut into quadratic Bézier pieces, each within TOLERANCE
+px of the skeleton and small enough that the page refinement draws it on its smallest patch (its
+curve's span plus its width along it at most `page_refine.PATCHES[0]` less the margins: one
+compiled program for the pieces of most pages): at the point farthest off the curve, or, where a
+piece is only too long, into as few parts of equal length as fit.
 
 Two corrections make the pieces lie on their lines, not merely near them: the skeleton of a line
 an even number of pixels wide runs half a pixel off its middle, so each point moves across its
@@ -124,7 +126,8 @@ def _quantile(values: np.ndarray, q: float) -> np.ndarray:
 def _curve(pieces: np.ndarray, samples: int = 9) -> np.ndarray:
     """Points (..., samples, 2) along quadratic Béziers (..., 3, 2) (start, control, end)."""
     t = np.linspace(0, 1, samples)[:, None]
-    return (1 - t) ** 2 * pieces[..., None, 0, :] + 2 * t * (1 - t) * pieces[..., None, 1, :] + t ** 2 * pieces[..., None, 2, :]
+    start, control, end = (pieces[..., None, k, :] for k in range(3))
+    return (1 - t) ** 2 * start + 2 * t * (1 - t) * control + t ** 2 * end
 
 
 def _dense(line: np.ndarray) -> np.ndarray:
@@ -161,7 +164,8 @@ def _piece_width(piece: np.ndarray, caps: list, width: float, width_along) -> fl
     `width` of the free ends `caps` it holds (the ink thins out around a cap's centre); `width`
     if that leaves nothing."""
     curve = _curve(piece)
-    off = np.all([np.linalg.norm(curve - cap, axis=1) >= width / 2 for cap in caps] + [np.ones(len(curve), bool)], axis=0)
+    off = np.all([np.linalg.norm(curve - cap, axis=1) >= width / 2 for cap in caps] + [np.ones(len(curve), bool)],
+                 axis=0)
     return float(width_along(curve[off])) if np.any(off) else width
 
 
