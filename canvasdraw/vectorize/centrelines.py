@@ -33,7 +33,7 @@ from skimage.morphology import skeletonize
 
 from canvasdraw.vectorize.choice import INK
 from canvasdraw.vectorize.page_refine import MARGIN, PATCHES
-from canvasdraw.vectorize.skeleton_lines import HEADING, contracted, junction_graph, skeleton_lines
+from canvasdraw.vectorize.skeleton_lines import HEADING, arc_lengths, contracted, junction_graph, skeleton_lines
 from canvasdraw.vectorize.window_strokes import Strokes
 
 TOLERANCE = 0.8    # px: a piece's largest distance to the skeleton it stands for
@@ -72,7 +72,7 @@ def _tips(line: np.ndarray, free: tuple[bool, bool], width: float, mask: np.ndar
     before, half the width short of where the ink `mask` (H, W) ends along that heading."""
     for end in (0, 1):
         points = line[::-1] if end == 0 else line
-        length = np.r_[0, np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))]
+        length = arc_lengths(points)
         cut = int(np.searchsorted(length, length[-1] - width / 2))   # the first point of the tip
         if not free[end] or cut <= HEADING:
             continue
@@ -87,17 +87,17 @@ def _tips(line: np.ndarray, free: tuple[bool, bool], width: float, mask: np.ndar
     return line
 
 
-def _fit(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+def _fit(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The quadratic Bézier through the first and last of points (n, 2), its control point by
     least squares at chord-length parameters: (control point (2,), each point's distance to its
-    place on the curve (n,), the chord length)."""
-    chord = np.r_[0, np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))]
+    place on the curve (n,), each point's chord length from the first (n,))."""
+    chord = arc_lengths(points)
     t = (chord / max(chord[-1], 1e-9))[:, None]
     weight = 2 * t * (1 - t)
     rest = points - (1 - t) ** 2 * points[0] - t ** 2 * points[-1]
     control = (weight * rest).sum(0) / max(float((weight ** 2).sum()), 1e-9) if len(points) > 2 else points.mean(0)
     curve = (1 - t) ** 2 * points[0] + weight * control + t ** 2 * points[-1]
-    return control, np.linalg.norm(curve - points, axis=1), float(chord[-1])
+    return control, np.linalg.norm(curve - points, axis=1), chord
 
 
 def _centred(line: np.ndarray, centroids: np.ndarray) -> np.ndarray:
@@ -144,7 +144,7 @@ def _dense(line: np.ndarray) -> np.ndarray:
 def _pieces(points: np.ndarray, width_along) -> list[np.ndarray]:
     """A line (n, 2) as pieces (module docstring): (3, 2) start, control and end point each;
     `width_along(points)`: the line's width (px) along points (k, 2)."""
-    control, error, _ = _fit(points)
+    control, error, along = _fit(points)
     piece = np.stack([points[0], control, points[-1]])
     curve = _curve(piece)   # its own extent (it may bulge past its points' box) and width
     extent, width = np.ptp(curve, axis=0).max(), width_along(curve)
@@ -153,7 +153,6 @@ def _pieces(points: np.ndarray, width_along) -> list[np.ndarray]:
     if error.max() > TOLERANCE:   # at the point farthest off the curve
         cut = int(np.argmax(error))
     else:                         # too long: into as few parts of equal length as fit
-        along = np.r_[0, np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))]
         cut = int(np.searchsorted(along, along[-1] / np.ceil(extent / max(SPAN - width, 1.0)), "right")) - 1
     cut = min(max(cut, 1), len(points) - 2)
     return _pieces(points[:cut + 1], width_along) + _pieces(points[cut:], width_along)

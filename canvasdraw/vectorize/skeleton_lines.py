@@ -68,8 +68,13 @@ def _walk(pixels: set) -> list[tuple[int, int]]:
         seen.add(step[1])
 
 
+def arc_lengths(points: np.ndarray) -> np.ndarray:
+    """Each point's distance (n,) along the polyline points (n, 2) from its first (0 there)."""
+    return np.r_[0, np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))]
+
+
 def _length(points: np.ndarray) -> float:
-    return float(np.linalg.norm(np.diff(points, axis=0), axis=1).sum())
+    return float(arc_lengths(points)[-1])
 
 
 def contracted(edges, centres: np.ndarray, width_along, widest: float):
