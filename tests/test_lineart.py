@@ -17,6 +17,7 @@ from canvasdraw.data.sources import load_images
 from canvasdraw.render import svg
 from canvasdraw.vectorize.choice import (
     CENTRELINE_REFINE,
+    REFINE,
     ROUGH,
     SINGLE_MODEL,
     SLIDING_MODEL,
@@ -189,3 +190,10 @@ def test_window_strokes_that_repeat_a_neighbour_or_save_too_little_are_not_writt
     # Strokes already dropped stay dropped.
     again = written_strokes(renderer, dataclasses.replace(strokes, kept=sparing), (64, 96), target).kept
     assert not again[~sparing].any()
+
+
+def test_vectorize_help_states_the_default_refinement_steps(capsys):
+    with pytest.raises(SystemExit):
+        main(["vectorize", "--help"])
+    text = " ".join(capsys.readouterr().out.split())   # argparse wraps its help
+    assert f"{REFINE} for pictures drawn in one window, {CENTRELINE_REFINE} for large ones" in text

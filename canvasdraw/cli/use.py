@@ -123,7 +123,7 @@ def add_commands(commands) -> None:
                    help="K Adam steps on the actions after the drawer, through the renderer's differentiable twin "
                         "(else the canvas); window by window, all windows' strokes together, those adding little "
                         "dropped after 30 %% of 40 or more steps (default 0 with --model; without it, 100 for pictures "
-                        "drawn in one window, 10 for large ones drawn along their centrelines)")
+                        "drawn in one window, 30 for large ones drawn along their centrelines)")
     p.add_argument("--passes", type=int, default=None, metavar="K",
                    help="up to K passes of the drawer, each adding its strokes to the drawing so far, for pictures "
                         "still far from their target (default 1 with --model; without it, 4 for pictures drawn in "
